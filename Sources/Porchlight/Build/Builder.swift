@@ -1,0 +1,173 @@
+import Foundation
+
+/// What a build or check found and did.
+public struct BuildReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    public var pagesWritten: Int
+    public var filesWritten: Int
+    public var succeeded: Bool { diagnostics.errorCount == 0 }
+}
+
+/// A letter or page with its Markdown rendered and its summary settled.
+struct RenderedEntry: Sendable {
+    var entry: Entry
+    var bodyHTML: String
+    var summary: String
+}
+
+/// The build pipeline: read content, render Markdown, plan pages, render templates, write atomically.
+public enum Builder {
+    public static func build(_ options: BuildOptions, write: Bool = true) -> BuildReport {
+        let problems = Problems()
+        var content = ContentLoader.load(options, problems: problems)
+        let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
+        assignPaths(&content, problems: problems)
+        let rendered = renderMarkdown(content, problems: problems)
+        guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
+
+        let plan = SitePlan(content: content, rendered: rendered, theme: theme, now: options.now, problems: problems)
+        let outputs = plan.outputs()
+        guard !problems.hasErrors, write else {
+            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+        }
+        return writeSite(outputs, content: content, theme: theme, options: options, problems: problems)
+    }
+
+    /// Gives every entry its URL and rejects two entries, or an entry and a generated page, claiming the same one.
+    static func assignPaths(_ content: inout SiteContent, problems: Problems) {
+        var owners: [String: String] = [:]
+        let sectionNames = Set(content.sections.map(\.name))
+        for section in content.sections where ContentLoader.generatedFolders.contains(section.name) {
+            let file = section.introFile?.path ?? "Content/\(section.name)"
+            problems.add(.error(SourceLocation(path: file), "the folder Content/\(section.name)/ has a name Porchlight uses for its own pages",
+                                fix: "rename the folder, e.g. Content/\(section.name)-pages/"))
+        }
+        func claim(_ entry: inout Entry, _ path: String) {
+            entry.path = path
+            if let owner = owners[path] {
+                problems.add(entry.file.error(line: 1, "this page and \(owner) would both be published at /\(path)",
+                                              fix: "give one of them another \"slug:\""))
+            } else {
+                owners[path] = entry.file.path
+            }
+        }
+        for s in content.sections.indices {
+            for e in content.sections[s].entries.indices {
+                let entry = content.sections[s].entries[e]
+                claim(&content.sections[s].entries[e], "\(content.sections[s].name)/\(entry.slug)/")
+            }
+        }
+        for p in content.pages.indices {
+            let slug = content.pages[p].slug
+            if sectionNames.contains(slug) || ContentLoader.generatedFolders.contains(slug) || ContentLoader.reservedFolders.contains(slug) {
+                problems.add(content.pages[p].file.error(line: 1, "the page would be published at /\(slug)/, which is already a section or a page Porchlight makes",
+                                                         fix: "add another \"slug:\" to its front matter"))
+            }
+            claim(&content.pages[p], "\(slug)/")
+        }
+    }
+
+    /// Renders every body on all cores; link errors come back with the file's real line numbers.
+    static func renderMarkdown(_ content: SiteContent, problems: Problems) -> [String: RenderedEntry] {
+        let resolver = linkResolver(content)
+        let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let entries = content.sections.flatMap(\.entries) + content.pages
+        let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
+            var diagnostics: [Diagnostic] = []
+            let result = render(entry.body, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath,
+                                options: options, resolver: resolver, diagnostics: &diagnostics)
+            var summary = entry.summary ?? ""
+            if summary.isEmpty { summary = Self.shorten(result.firstParagraph ?? "") }
+            if summary.isEmpty {
+                diagnostics.append(entry.file.warning(line: 1, "the page has no summary and no first paragraph to take one from",
+                                                      fix: "add \"summary: one sentence\" to the front matter"))
+            }
+            return (RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary), diagnostics)
+        }
+        var byPath: [String: RenderedEntry] = [:]
+        for (rendered, diagnostics) in results {
+            problems.add(contentsOf: diagnostics)
+            byPath[rendered.entry.contentPath] = rendered
+        }
+        return byPath
+    }
+
+    static func linkResolver(_ content: SiteContent) -> LinkResolver {
+        var paths: [String: String] = [:]
+        for entry in content.sections.flatMap(\.entries) + content.pages { paths[entry.contentPath] = entry.path }
+        return LinkResolver(pathByContentPath: paths, allContentPaths: content.allContentPaths,
+                            mediaFiles: Set(content.media), basePath: content.config.basePath)
+    }
+
+    /// Markdown of a file, links rewritten; `firstLine` is the file line the Markdown starts on.
+    static func render(_ markdown: String, file: SourceFile, firstLine: Int, from: String, options: CommonMark.Options,
+                       resolver: LinkResolver, diagnostics: inout [Diagnostic]) -> CommonMark.Rendered {
+        var found: [Diagnostic] = []
+        let result = CommonMark.render(markdown, options: options) { link in
+            switch resolver.resolve(link.url, from: from) {
+            case .keep: return nil
+            case let .replace(url): return url
+            case let .broken(message, fix):
+                found.append(file.error(line: link.line + firstLine - 1, column: link.column, message, fix: fix))
+                return nil
+            }
+        }
+        diagnostics.append(contentsOf: found)
+        return result
+    }
+
+    static func shorten(_ text: String, limit: Int = 300) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count > limit else { return trimmed }
+        let cut = trimmed.prefix(limit)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return cut[..<end].trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
+    }
+
+    private static func writeSite(_ outputs: [SiteOutput], content: SiteContent, theme: Theme, options: BuildOptions, problems: Problems) -> BuildReport {
+        let outputPath = options.output.path
+        let source = options.siteFolder.path
+        if outputPath == source || source.hasPrefix(outputPath + "/")
+            || outputPath.hasPrefix(source + "/Content") || outputPath.hasPrefix(source + "/Templates") {
+            problems.add(.error(SourceLocation(path: outputPath), "the output folder would overwrite the site's own files",
+                                fix: "choose an output folder outside Content/ and Templates/, e.g. Public/"))
+            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+        }
+        let writer: SiteWriter
+        do {
+            writer = try SiteWriter(output: options.output)
+        } catch {
+            problems.add(.error(SourceLocation(path: outputPath), "\(error)", fix: "pass another --output folder"))
+            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+        }
+        let mediaFolder = options.siteFolder.appendingPathComponent("Content/media")
+        let failures: [String?] = outputs.parallelMap { output in
+            do {
+                switch output.body {
+                case let .template(name, context): try writer.write(output.path, theme.render(name, context.value))
+                case let .text(text): try writer.write(output.path, text)
+                case let .data(data): try writer.write(output.path, data)
+                case let .media(relative): try writer.write(output.path, try Data(contentsOf: mediaFolder.appendingPathComponent(relative)))
+                }
+                return nil
+            } catch {
+                return "\(output.path): \(error)"
+            }
+        }
+        for failure in failures.compactMap({ $0 }) {
+            problems.add(.error(SourceLocation(path: outputPath), "could not write \(failure)", fix: "check the disk space and permissions of the output folder"))
+        }
+        if problems.hasErrors {
+            writer.discard()
+            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+        }
+        do {
+            try writer.commit()
+        } catch {
+            writer.discard()
+            problems.add(.error(SourceLocation(path: outputPath), "could not put the new site in place: \(error)", fix: "check the permissions of the output folder"))
+        }
+        let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
+        return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten)
+    }
+}

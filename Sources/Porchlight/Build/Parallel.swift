@@ -1,0 +1,24 @@
+import Foundation
+
+extension Array where Element: Sendable {
+    /// Maps on all cores, keeping the order of the input so output stays deterministic.
+    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        if count < 2 { return map(transform) }
+        let results = ResultSlots<T>(count: count)
+        let input = self
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            results.set(i, transform(input[i]))
+        }
+        return results.values()
+    }
+}
+
+/// One slot per index; each index is written by exactly one iteration, so no lock is needed.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: T) {
+        slots.withUnsafeMutableBufferPointer { $0[index] = value }
+    }
+    func values() -> [T] { slots.map { $0! } }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// A folder of entries under `Content/`: letters, strategy pages, …
+public struct Section: Sendable {
+    public enum Kind: String, Sendable { case posts, pages }
+    public var name: String
+    public var title: String
+    public var intro: String
+    public var introFile: SourceFile?
+    public var introLine: Int
+    public var kind: Kind
+    public var entries: [Entry]
+    public var path: String { name + "/" }
+}
+
+/// Everything read from `Content/`, checked, with drafts and scheduled entries already set aside.
+public struct SiteContent: Sendable {
+    public var config: SiteConfig
+    public var homeIntro: String
+    public var homeIntroFile: SourceFile?
+    public var homeIntroLine: Int
+    public var sections: [Section]
+    /// Pages at the top of `Content/` (`about.md` → `/about/`).
+    public var pages: [Entry]
+    /// Files below `Content/media/`, relative to it.
+    public var media: [String]
+    /// Every Markdown file by its path below `Content/`, published or not, for link checking.
+    public var allContentPaths: Set<String>
+}
+
+public struct BuildOptions: Sendable {
+    public var siteFolder: URL
+    public var output: URL
+    public var includeDrafts: Bool
+    public var now: Date
+    public var baseURL: String?
+
+    public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
+        self.siteFolder = siteFolder.standardizedFileURL
+        self.output = (output ?? siteFolder.appendingPathComponent("Public")).standardizedFileURL
+        self.includeDrafts = includeDrafts
+        self.now = now
+        self.baseURL = baseURL
+    }
+}
+
+/// Reads the whole `Content/` folder; files are parsed on all cores, results kept in path order.
+enum ContentLoader {
+    static let reservedFolders: Set<String> = ["events", "media"]
+    /// Output folders Porchlight writes itself; a section with one of these names would collide.
+    static let generatedFolders: Set<String> = ["tags", "districts", "calendar", "assets", "search", "page"]
+
+    static func load(_ options: BuildOptions, problems: Problems) -> SiteContent {
+        let contentFolder = options.siteFolder.appendingPathComponent("Content")
+        let config = SiteConfig.read(siteFolder: options.siteFolder, baseURLOverride: options.baseURL, problems: problems)
+        var content = SiteContent(config: config, homeIntro: "", homeIntroFile: nil, homeIntroLine: 1, sections: [],
+                                  pages: [], media: [], allContentPaths: [])
+        guard FileManager.default.fileExists(atPath: contentFolder.path) else {
+            problems.add(.error(SourceLocation(path: "Content"), "there is no Content folder in \(options.siteFolder.path)",
+                                fix: "run porchlight in the folder that holds Content/, or pass --source DIR"))
+            return content
+        }
+        let files = listFiles(contentFolder)
+        content.media = files.filter { $0.hasPrefix("media/") }.map { String($0.dropFirst(6)) }
+        let markdown = files.filter { $0.hasSuffix(".md") && !$0.hasPrefix("media/") && !$0.hasPrefix("events/") }
+        content.allContentPaths = Set(markdown)
+        for path in markdown where path.split(separator: "/").count > 2 {
+            problems.add(.warning(SourceLocation(path: "Content/" + path), "files in folders inside a section are not published",
+                                  fix: "move it up to Content/\(path.split(separator: "/")[0])/"))
+        }
+
+        struct Parsed: Sendable { var entry: Entry?; var index: SectionIndex?; var diagnostics: [Diagnostic]; var path: String }
+        let parsed: [Parsed] = markdown.filter { $0.split(separator: "/").count <= 2 }.parallelMap { path in
+            let problems = Problems()
+            let parts = path.split(separator: "/").map(String.init)
+            let section = parts.count == 2 ? parts[0] : nil
+            var entry: Entry?
+            var index: SectionIndex?
+            switch SourceFile.read(contentFolder.appendingPathComponent(path), displayPath: "Content/" + path) {
+            case let .failure(diagnostic): problems.add(diagnostic)
+            case let .success(file):
+                if parts.last == "_index.md" {
+                    index = readIndex(file, problems: problems)
+                } else {
+                    entry = Entry.read(file, contentPath: path, section: section, config: config, problems: problems)
+                }
+            }
+            return Parsed(entry: entry, index: index, diagnostics: problems.list, path: path)
+        }
+
+        var sections: [String: Section] = [:]
+        for folder in Set(markdown.compactMap { $0.split(separator: "/").count == 2 ? String($0.split(separator: "/")[0]) : nil }) {
+            sections[folder] = Section(name: folder, title: folder.capitalized, intro: "", introFile: nil, introLine: 1, kind: .pages, entries: [])
+        }
+        var explicitKind: [String: Section.Kind] = [:]
+        for item in parsed {
+            problems.add(contentsOf: item.diagnostics)
+            let folder = item.path.contains("/") ? String(item.path.split(separator: "/")[0]) : nil
+            if let index = item.index {
+                if let folder {
+                    if let title = index.title { sections[folder]?.title = title }
+                    sections[folder]?.intro = index.body
+                    sections[folder]?.introFile = index.file
+                    sections[folder]?.introLine = index.bodyLine
+                    explicitKind[folder] = index.kind
+                } else {
+                    content.homeIntro = index.body
+                    content.homeIntroFile = index.file
+                    content.homeIntroLine = index.bodyLine
+                }
+                continue
+            }
+            guard let entry = item.entry else { continue }
+            if !options.includeDrafts {
+                if entry.draft { continue }
+                if let publish = entry.publishDate, publish.instant > options.now { continue }
+            }
+            if let folder { sections[folder]?.entries.append(entry) } else { content.pages.append(entry) }
+        }
+        content.sections = sections.values.sorted { $0.name < $1.name }.map { section in
+            var section = section
+            section.kind = explicitKind[section.name] ?? (section.entries.contains { $0.date != nil } ? .posts : .pages)
+            return section
+        }
+        return content
+    }
+
+    /// `_index.md`: a section's title, kind and intro text (or the home page's, at the top of Content/).
+    struct SectionIndex: Sendable {
+        var title: String?
+        var kind: Section.Kind?
+        var body: String
+        var file: SourceFile
+        var bodyLine: Int
+    }
+
+    private static func readIndex(_ file: SourceFile, problems: Problems) -> SectionIndex? {
+        guard let matter = FrontMatter.split(file, problems: problems) else { return nil }
+        var index = SectionIndex(title: nil, kind: nil, body: matter.body, file: file, bodyLine: matter.bodyLine)
+        if let root = YAMLNode.parse(matter.yaml, file: file, lineOffset: 1, problems: problems),
+           let f = Fields(root, problems: problems, what: "the front matter") {
+            f.rejectUnknown(["title", "kind", "description"], what: "_index.md")
+            index.title = f.string("title")
+            if let kind = f.string("kind") {
+                index.kind = Section.Kind(rawValue: kind)
+                if index.kind == nil {
+                    problems.add(f["kind"]!.error("unknown kind \"\(kind)\"", fix: "use \"kind: posts\" (dated, newest first) or \"kind: pages\" (ordered by weight)"))
+                }
+            }
+        }
+        return index
+    }
+
+    /// Every file below a folder, relative to it, sorted; hidden files and editor droppings left out.
+    static func listFiles(_ folder: URL) -> [String] {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
+                                                           options: [.skipsHiddenFiles]) else { return [] }
+        let base = folder.standardizedFileURL.path
+        var out: [String] = []
+        for case let url as URL in walker {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let name = url.lastPathComponent
+            if name.hasSuffix("~") || name.hasPrefix("#") { continue }
+            var path = url.standardizedFileURL.path
+            if path.hasPrefix(base) { path.removeFirst(base.count) }
+            if path.hasPrefix("/") { path.removeFirst() }
+            out.append(path)
+        }
+        return out.sorted()
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// A letter or page: front matter read and checked, body still Markdown.
+public struct Entry: Sendable {
+    /// Path below `Content/`, with `/` separators (`letters/2024-11-05-thanks.md`).
+    public var contentPath: String
+    public var file: SourceFile
+    /// The section folder, or nil for a page at the top of `Content/`.
+    public var section: String?
+    public var title: String
+    public var date: ContentDate?
+    public var author: String?
+    public var summary: String?
+    public var tags: [String]
+    public var districts: [String]
+    public var draft: Bool
+    public var publishDate: ContentDate?
+    public var slug: String
+    public var weight: Int?
+    public var aliases: [(path: String, line: Int, column: Int)]
+    public var image: String?
+    public var imageAlt: String?
+    public var body: String
+    /// The file's line on which the Markdown body starts, so cmark's lines map back to the file.
+    public var bodyLine: Int
+    /// Site path without the base path, ending in `/` (`letters/thanks/`).
+    public var path: String = ""
+
+    static let fields = ["title", "date", "author", "summary", "tags", "districts", "draft", "publishDate",
+                         "slug", "weight", "aliases", "image", "imageAlt"]
+}
+
+/// The `---` fenced YAML at the top of a Markdown file, and where the body starts.
+struct FrontMatter {
+    var yaml: String
+    var body: String
+    var bodyLine: Int
+
+    /// Splits the file; a file without front matter is all body.
+    static func split(_ file: SourceFile, problems: Problems) -> FrontMatter? {
+        let text = file.text
+        guard text.hasPrefix("---") else {
+            problems.add(file.error(line: 1, "the file has no front matter", fix: "start it with a line \"---\", then \"title: …\", then another \"---\""))
+            return nil
+        }
+        var lineNumber = 0
+        var yamlLines: [Substring] = []
+        var bodyStart: String.Index?
+        var closingLine = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            let end = text[index...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[index..<end]
+            lineNumber += 1
+            if lineNumber == 1 {
+                if line.trimmingCharacters(in: .whitespaces) != "---" {
+                    problems.add(file.error(line: 1, "the first line must be \"---\" alone", fix: "put the front matter fields on the lines after \"---\""))
+                    return nil
+                }
+            } else if line == "---" || line == "..." || line.trimmingCharacters(in: .whitespaces) == "---" {
+                closingLine = lineNumber
+                bodyStart = end < text.endIndex ? text.index(after: end) : text.endIndex
+                break
+            } else {
+                yamlLines.append(line)
+            }
+            index = end < text.endIndex ? text.index(after: end) : text.endIndex
+        }
+        guard let bodyStart else {
+            problems.add(file.error(line: 1, "the front matter is not closed", fix: "add a line \"---\" after the last field"))
+            return nil
+        }
+        return FrontMatter(yaml: yamlLines.joined(separator: "\n"), body: String(text[bodyStart...]), bodyLine: closingLine + 1)
+    }
+}
+
+extension Entry {
+    /// Reads one Markdown file into an entry, reporting every problem in its front matter.
+    static func read(_ file: SourceFile, contentPath: String, section: String?, config: SiteConfig, problems: Problems) -> Entry? {
+        let timeZone = config.timeZone
+        guard let matter = FrontMatter.split(file, problems: problems) else { return nil }
+        let root = YAMLNode.parse(matter.yaml, file: file, lineOffset: 1, problems: problems)
+        guard let root else {
+            if !problems.hasErrors {
+                problems.add(file.error(line: 2, "the front matter is empty", fix: "add \"title: …\" between the --- lines"))
+            }
+            return nil
+        }
+        guard let f = Fields(root, problems: problems, what: "the front matter") else { return nil }
+        f.rejectUnknown(fields, what: "the front matter")
+
+        let title = f.requiredString("title", what: "the front matter", example: "A letter to our community")
+        func date(_ key: String) -> ContentDate? {
+            guard let text = f.string(key) else { return nil }
+            switch ContentDate.parse(text, timeZone: timeZone) {
+            case let .success(value): return value
+            case .failure(.format):
+                problems.add(f[key]!.error("\"\(text)\" is not a date", fix: "write \"\(key): 2024-11-05\" or \"\(key): 2024-11-05T09:00:00-06:00\""))
+            case let .failure(.impossible(why)):
+                problems.add(f[key]!.error("\"\(text)\" is not a real date: \(why)", fix: "correct the day or month"))
+            }
+            return nil
+        }
+        let fileName = (contentPath as NSString).lastPathComponent
+        var slug = Slug.fromFileName(fileName)
+        if let written = f.string("slug") {
+            if written.contains("/") || written.contains("\\") || written.hasPrefix(".") || written.contains("..") {
+                problems.add(f["slug"]!.error("the slug \"\(written)\" would place the page outside its section",
+                                              fix: "use letters, digits and hyphens only, e.g. \"slug: \(Slug.make(written))\""))
+            } else {
+                slug = Slug.make(written)
+            }
+        }
+        if slug.isEmpty {
+            problems.add(file.error(line: 1, "cannot make a URL from the file name \"\(fileName)\"", fix: "rename the file with letters or digits, or add \"slug: …\""))
+        }
+        let aliases = f.strings("aliases").map { (path: $0.0, line: $0.1.line, column: $0.1.column) }
+        let image = f.string("image")
+        let imageAlt = f.string("imageAlt")
+        if image != nil, imageAlt == nil {
+            problems.add(f["image"]!.warning("the image has no description for screen readers", fix: "add \"imageAlt: what the picture shows\""))
+        }
+        var districts: [String] = []
+        for (name, node) in f.strings("districts") {
+            if let district = config.district(named: name) {
+                districts.append(district.slug)
+            } else {
+                let known = config.districts.map(\.slug)
+                problems.add(node.error("unknown district \"\(name)\"", fix: known.isEmpty
+                    ? "list the districts in Content/site.yml first"
+                    : (Spelling.closest(to: name, in: known).map { "did you mean \"\($0)\"?" } ?? "use one of: \(known.joined(separator: ", "))")))
+            }
+        }
+        guard let title else { return nil }
+        return Entry(contentPath: contentPath, file: file, section: section, title: title, date: date("date"),
+                     author: f.string("author"), summary: f.string("summary"),
+                     tags: f.strings("tags").map(\.0).filter { !$0.isEmpty },
+                     districts: districts, draft: f.bool("draft") ?? false,
+                     publishDate: date("publishDate"), slug: slug, weight: f.int("weight"), aliases: aliases,
+                     image: image, imageAlt: imageAlt, body: matter.body, bodyLine: matter.bodyLine)
+    }
+}

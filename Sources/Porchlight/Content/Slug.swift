@@ -1,0 +1,36 @@
+import Foundation
+
+/// URL-safe names: lowercase ASCII letters, digits and hyphens.
+enum Slug {
+    static func make(_ text: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        for scalar in folded.unicodeScalars {
+            let v = scalar.value
+            let isAlnum = (v >= 48 && v <= 57) || (v >= 97 && v <= 122) || (v >= 65 && v <= 90)
+            if isAlnum {
+                if pendingHyphen && !out.isEmpty { out += "-" }
+                pendingHyphen = false
+                out.unicodeScalars.append(v >= 65 && v <= 90 ? Unicode.Scalar(v + 32)! : scalar)
+            } else if scalar == "'" || scalar == "’" {
+                continue  // "Commissioner's" → "commissioners"
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return out
+    }
+
+    /// A file name without `.md` and without a leading `YYYY-MM-DD-` date.
+    static func fromFileName(_ name: String) -> String {
+        var base = name
+        if base.hasSuffix(".md") { base.removeLast(3) }
+        let chars = Array(base.utf8)
+        if chars.count > 11, chars[4] == 45, chars[7] == 45, chars[10] == 45,
+           chars[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            base = String(base.dropFirst(11))
+        }
+        return make(base)
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Yams
+
+/// Diagnostics gathered while reading one file; each file gets its own, so parallel reads share nothing.
+final class Problems {
+    private(set) var list: [Diagnostic] = []
+    func add(_ diagnostic: Diagnostic) { list.append(diagnostic) }
+    func add(contentsOf diagnostics: [Diagnostic]) { list.append(contentsOf: diagnostics) }
+    var hasErrors: Bool { list.contains(where: \.isError) }
+}
+
+/// A YAML node that knows where it stands in its file, so every complaint can name a line.
+struct YAMLNode {
+    let node: Node
+    let file: SourceFile
+    /// Lines before the YAML starts in the file (front matter begins after the `---` line).
+    let lineOffset: Int
+
+    var line: Int { (node.mark?.line ?? 1) + lineOffset }
+    var column: Int { node.mark?.column ?? 1 }
+
+    func child(_ node: Node) -> YAMLNode { YAMLNode(node: node, file: file, lineOffset: lineOffset) }
+
+    func error(_ message: String, fix: String? = nil) -> Diagnostic {
+        file.error(line: line, column: column, message, fix: fix)
+    }
+
+    func warning(_ message: String, fix: String? = nil) -> Diagnostic {
+        file.warning(line: line, column: column, message, fix: fix)
+    }
+
+    /// The scalar's text, or nil for a YAML null (`~`, `null`, or nothing).
+    var scalarText: String? {
+        guard case let .scalar(scalar) = node else { return nil }
+        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
+        return scalar.string
+    }
+
+    var isNull: Bool {
+        if case .scalar = node { return scalarText == nil }
+        return false
+    }
+
+    var kindName: String {
+        switch node {
+        case .scalar: return "a single value"
+        case .mapping: return "a group of fields"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    var sequence: [YAMLNode]? {
+        guard case let .sequence(items) = node else { return nil }
+        return items.map(child)
+    }
+
+    /// Parses YAML text into a node; errors carry the file's real line numbers.
+    static func parse(_ text: String, file: SourceFile, lineOffset: Int, problems: Problems) -> YAMLNode? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            problems.add(diagnostic(for: error, file: file, lineOffset: lineOffset))
+            return nil
+        } catch {
+            problems.add(file.error(line: lineOffset + 1, "cannot read the YAML: \(error)"))
+            return nil
+        }
+        guard let root else { return nil }
+        let yamlNode = YAMLNode(node: root, file: file, lineOffset: lineOffset)
+        var budget = maximumNodes
+        if !withinBudget(root, &budget) {
+            problems.add(yamlNode.error("the YAML expands to more than \(maximumNodes) values",
+                                        fix: "remove the anchors (&) and aliases (*) that repeat each other"))
+            return nil
+        }
+        return yamlNode
+    }
+
+    /// Aliases share nodes, so a few lines can stand for billions of values; stop walking long before that.
+    static let maximumNodes = 100_000
+
+    private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
+        switch node {
+        case .scalar, .alias: return true
+        case let .sequence(items):
+            for item in items where !withinBudget(item, &budget) { return false }
+            return true
+        case let .mapping(pairs):
+            for (key, value) in pairs {
+                if !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+            }
+            return true
+        }
+    }
+
+    private static func diagnostic(for error: YamlError, file: SourceFile, lineOffset: Int) -> Diagnostic {
+        func at(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
+            var message = "invalid YAML: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line + lineOffset))" }
+            return file.error(line: mark.line + lineOffset, column: mark.column, message, fix: yamlFix(problem))
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            return at(mark, problem, context)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return file.error(line: context.mark.line + lineOffset, column: context.mark.column,
+                              "the field \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) is given twice",
+                              fix: "keep one of them")
+        case let .reader(problem, _, _, _):
+            return file.error(line: lineOffset + 1, "invalid YAML: \(problem)", fix: "save the file as UTF-8 text")
+        default:
+            return file.error(line: lineOffset + 1, "invalid YAML: \(error)")
+        }
+    }
+
+    private static func yamlFix(_ problem: String) -> String {
+        if problem.contains("mapping values are not allowed") {
+            return "put quotes around a value that contains \": \" (title: \"Safety: a plan\")"
+        }
+        if problem.contains("tab") { return "indent with spaces, not tabs" }
+        if problem.contains("did not find expected") { return "check the indentation and that quotes and brackets are closed" }
+        return "check the YAML syntax on this line"
+    }
+}
+
+/// Typed access to the fields of a YAML mapping, reporting every wrong or unknown field.
+struct Fields {
+    let node: YAMLNode
+    let problems: Problems
+    private let pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)]
+
+    init?(_ node: YAMLNode, problems: Problems, what: String) {
+        guard case let .mapping(mapping) = node.node else {
+            if !node.isNull {
+                problems.add(node.error("\(what) must be a group of \"field: value\" lines, not \(node.kindName)",
+                                        fix: "write one \"field: value\" per line"))
+            }
+            return nil
+        }
+        self.node = node
+        self.problems = problems
+        self.pairs = mapping.map { key, value in
+            (key.string ?? "", node.child(key), node.child(value))
+        }
+    }
+
+    var keys: [String] { pairs.map(\.key) }
+
+    subscript(_ key: String) -> YAMLNode? {
+        guard let pair = pairs.first(where: { $0.key == key }), !pair.value.isNull else { return nil }
+        return pair.value
+    }
+
+    func keyNode(_ key: String) -> YAMLNode? { pairs.first(where: { $0.key == key })?.keyNode }
+
+    /// Flags fields the reader does not know, suggesting the closest known one.
+    func rejectUnknown(_ known: [String], what: String) {
+        for pair in pairs where !known.contains(pair.key) {
+            let suggestion = Spelling.closest(to: pair.key, in: known)
+            let fix = suggestion.map { "did you mean \"\($0)\"?" } ?? "remove it, or use one of: \(known.joined(separator: ", "))"
+            problems.add(pair.keyNode.error("unknown field \"\(pair.key)\" in \(what)", fix: fix))
+        }
+    }
+
+    func string(_ key: String) -> String? {
+        guard let value = self[key] else { return nil }
+        guard let text = value.scalarText else {
+            problems.add(value.error("\"\(key)\" must be text, not \(value.kindName)", fix: "write it on one line after \"\(key):\""))
+            return nil
+        }
+        return text
+    }
+
+    func requiredString(_ key: String, what: String, example: String) -> String? {
+        guard self[key] != nil else {
+            problems.add(node.error("\(what) has no \"\(key)\"", fix: "add a line \"\(key): \(example)\""))
+            return nil
+        }
+        let value = string(key)
+        if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.add(self[key]!.error("\"\(key)\" is empty", fix: "add a line \"\(key): \(example)\""))
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let value = self[key] else { return nil }
+        switch value.scalarText?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            problems.add(value.error("\"\(key)\" must be true or false", fix: "write \"\(key): true\" or \"\(key): false\""))
+            return nil
+        }
+    }
+
+    func int(_ key: String) -> Int? {
+        guard let value = self[key] else { return nil }
+        guard let text = value.scalarText, let number = Int(text) else {
+            problems.add(value.error("\"\(key)\" must be a whole number", fix: "write e.g. \"\(key): 10\""))
+            return nil
+        }
+        return number
+    }
+
+    /// A list of texts; a single text is taken as a list of one.
+    func strings(_ key: String) -> [(String, YAMLNode)] {
+        guard let value = self[key] else { return [] }
+        if value.scalarText != nil { return [(value.scalarText!, value)] }
+        guard let items = value.sequence else {
+            problems.add(value.error("\"\(key)\" must be a list", fix: "write \"\(key): [first, second]\""))
+            return []
+        }
+        var out: [(String, YAMLNode)] = []
+        for item in items {
+            if let text = item.scalarText { out.append((text, item)) } else {
+                problems.add(item.error("each item of \"\(key)\" must be text", fix: "write \"\(key): [first, second]\""))
+            }
+        }
+        return out
+    }
+}
+
+/// Suggests the known word a typo was meant to be.
+enum Spelling {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        let scored = candidates.map { ($0, distance(lower, $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
+        return best.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

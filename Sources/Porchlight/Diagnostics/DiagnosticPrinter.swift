@@ -1,0 +1,87 @@
+import Foundation
+
+/// Formats diagnostics for people (like a compiler), for scripts (JSON) and for GitHub Actions annotations.
+public enum DiagnosticFormat: String, CaseIterable, Sendable {
+    case text, json, github
+}
+
+public enum DiagnosticPrinter {
+    public static func render(_ diagnostics: [Diagnostic], as format: DiagnosticFormat) -> String {
+        let sorted = diagnostics.sortedForDisplay()
+        switch format {
+        case .text: return sorted.map(text).joined()
+        case .github: return sorted.map(github).joined()
+        case .json: return json(sorted)
+        }
+    }
+
+    /// `path:line:column: error: message — fix`, then the source line and a caret under the column.
+    public static func text(_ d: Diagnostic) -> String {
+        let loc = d.location
+        var out = "\(loc.path):\(loc.line):\(loc.column): \(d.severity.rawValue): \(d.message)"
+        if let fix = d.fix { out += " — \(fix)" }
+        out += "\n"
+        if let line = d.sourceLine {
+            let shown = line.replacingOccurrences(of: "\t", with: " ")
+            out += "    \(shown)\n"
+            let caretColumn = min(loc.column - 1, shown.count)
+            out += "    " + String(repeating: " ", count: max(0, caretColumn)) + "^\n"
+        }
+        return out
+    }
+
+    static func github(_ d: Diagnostic) -> String {
+        let loc = d.location
+        var message = d.message
+        if let fix = d.fix { message += " — \(fix)" }
+        let kind = d.isError ? "error" : "warning"
+        return "::\(kind) file=\(escapeProperty(loc.path)),line=\(loc.line),col=\(loc.column),title=Porchlight::\(escapeData(message))\n"
+    }
+
+    static func json(_ sorted: [Diagnostic]) -> String {
+        var out = "{\n  \"errors\": \(sorted.errorCount),\n  \"warnings\": \(sorted.warningCount),\n  \"diagnostics\": ["
+        for (i, d) in sorted.enumerated() {
+            out += i == 0 ? "\n" : ",\n"
+            out += "    {\"severity\": \(JSONText.quote(d.severity.rawValue)), \"file\": \(JSONText.quote(d.location.path)), "
+            out += "\"line\": \(d.location.line), \"column\": \(d.location.column), "
+            out += "\"message\": \(JSONText.quote(d.message)), \"fix\": \(d.fix.map(JSONText.quote) ?? "null")}"
+        }
+        out += sorted.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        return out
+    }
+
+    private static func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    private static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
+
+/// Minimal JSON string quoting, so output does not depend on JSONSerialization's key order or escaping.
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"  // keeps "</script>" harmless when JSON is embedded in HTML
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

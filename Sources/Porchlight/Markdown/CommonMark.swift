@@ -1,0 +1,132 @@
+import CCmark
+import Foundation
+
+/// The only door to the cmark C library: Markdown in, HTML and a little structure out.
+struct CommonMark {
+    struct Options: OptionSet, Sendable {
+        let rawValue: Int32
+        /// Curly quotes, en and em dashes, ellipses.
+        static let smart = Options(rawValue: CMARK_OPT_SMART)
+        /// Let raw HTML and every URL scheme through (`unsafeHTML: true`).
+        static let unsafe = Options(rawValue: CMARK_OPT_UNSAFE)
+    }
+
+    /// A link or image destination and where it was written, relative to the Markdown's first line.
+    struct Link {
+        var url: String
+        var line: Int
+        var column: Int
+        var isImage: Bool
+    }
+
+    struct Rendered {
+        var html: String
+        /// The text of the first paragraph, for a summary when none is written.
+        var firstParagraph: String?
+        var headings: [(level: Int, id: String, text: String)]
+    }
+
+    /// Renders Markdown; `rewrite` may replace each link's URL (return nil to keep it).
+    static func render(_ markdown: String, options: Options, rewrite: (Link) -> String?) -> Rendered {
+        let document: OpaquePointer = markdown.withCString { cmark_parse_document($0, strlen($0), options.rawValue) }
+        defer { cmark_node_free(document) }
+
+        var headingNodes: [OpaquePointer] = []
+        var firstParagraph: String?
+        let iterator = cmark_iter_new(document)
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let (line, column) = position(of: node)
+                let link = Link(url: url, line: line, column: column, isImage: cmark_node_get_type(node) == CMARK_NODE_IMAGE)
+                if let replacement = rewrite(link) { cmark_node_set_url(node, replacement) }
+            case CMARK_NODE_HEADING:
+                headingNodes.append(node)
+            case CMARK_NODE_PARAGRAPH where firstParagraph == nil:
+                firstParagraph = plainText(node)
+            default:
+                break
+            }
+        }
+        cmark_iter_free(iterator)
+
+        var headings: [(Int, String, String)] = []
+        var usedIDs: [String: Int] = [:]
+        for heading in headingNodes {
+            let level = Int(cmark_node_get_heading_level(heading))
+            let text = plainText(heading)
+            var id = Slug.make(text)
+            if id.isEmpty { id = "section" }
+            if let count = usedIDs[id] { usedIDs[id] = count + 1; id += "-\(count + 1)" } else { usedIDs[id] = 1 }
+            headings.append((level, id, text))
+            replaceWithAnchoredHeading(heading, level: level, id: id)
+        }
+
+        guard let cHTML = cmark_render_html(document, options.rawValue) else {
+            return Rendered(html: "", firstParagraph: firstParagraph, headings: headings)
+        }
+        defer { free(cHTML) }
+        return Rendered(html: String(cString: cHTML), firstParagraph: firstParagraph, headings: headings)
+    }
+
+    /// cmark writes `<h2>` without attributes; a custom block carrying `<h2 id="…">` gives stable anchors.
+    private static func replaceWithAnchoredHeading(_ heading: OpaquePointer, level: Int, id: String) {
+        guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        cmark_node_set_on_enter(custom, "<h\(level) id=\"\(id)\">")
+        cmark_node_set_on_exit(custom, "</h\(level)>")
+        while let child = cmark_node_first_child(heading) {
+            cmark_node_unlink(child)
+            if cmark_node_append_child(custom, child) == 0 { cmark_node_free(child) }
+        }
+        if cmark_node_replace(heading, custom) == 1 {
+            cmark_node_free(heading)
+        } else {
+            cmark_node_free(custom)
+        }
+    }
+
+    /// Inline nodes may lack a position; then the nearest block's start is the best we know.
+    private static func position(of node: OpaquePointer) -> (Int, Int) {
+        var current: OpaquePointer? = node
+        while let n = current {
+            let line = Int(cmark_node_get_start_line(n))
+            if line > 0 { return (line, max(1, Int(cmark_node_get_start_column(n)))) }
+            current = cmark_node_parent(n)
+        }
+        return (1, 1)
+    }
+
+    /// The words of a node with markup removed.
+    static func plainText(_ node: OpaquePointer) -> String {
+        var text = ""
+        let iterator = cmark_iter_new(node)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(child) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if let literal = cmark_node_get_literal(child) { text += String(cString: literal) }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                text += " "
+            default:
+                break
+            }
+        }
+        return text
+    }
+
+    /// Renders a line of Markdown (a notice, a district summary) without a wrapping paragraph.
+    static func renderInline(_ markdown: String, options: Options) -> String {
+        var html = render(markdown, options: options, rewrite: { _ in nil }).html
+        if html.hasPrefix("<p>"), html.hasSuffix("</p>\n"), html.components(separatedBy: "<p>").count == 2 {
+            html = String(html.dropFirst(3).dropLast(5))
+        }
+        return html.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

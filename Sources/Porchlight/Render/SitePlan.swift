@@ -1,0 +1,395 @@
+import Foundation
+
+/// One file of the built site and how to make it.
+struct SiteOutput: Sendable {
+    enum Body: Sendable {
+        case template(String, TemplateContext)
+        case text(String)
+        case data(Data)
+        /// A file copied from `Content/media/`.
+        case media(String)
+    }
+    var path: String
+    var body: Body
+}
+
+/// A Mustache context; built once, then only read, so sharing it across threads is safe.
+struct TemplateContext: @unchecked Sendable {
+    let value: [String: Any]
+}
+
+/// Decides every page of the site and the context each template is given (see docs/templates.md).
+struct SitePlan {
+    let content: SiteContent
+    let rendered: [String: RenderedEntry]
+    let theme: Theme
+    let now: Date
+    let problems: Problems
+
+    static let postsPerPage = 20
+    static let feedLength = 20
+    static let homeLatest = 5
+
+    var config: SiteConfig { content.config }
+
+    func url(_ path: String) -> String { config.basePath + path }
+    func absURL(_ path: String) -> String { config.baseURL + path }
+
+    /// Entries of a section in reading order: newest first for posts, by weight then title for pages.
+    func ordered(_ section: Section) -> [RenderedEntry] {
+        let items = section.entries.compactMap { rendered[$0.contentPath] }
+        return section.kind == .posts ? items.sorted(by: Self.newestFirst) : items.sorted(by: Self.byWeight)
+    }
+
+    static func newestFirst(_ a: RenderedEntry, _ b: RenderedEntry) -> Bool {
+        let da = a.entry.date?.instant ?? .distantPast, db = b.entry.date?.instant ?? .distantPast
+        if da != db { return da > db }
+        if a.entry.title != b.entry.title { return a.entry.title < b.entry.title }
+        return a.entry.contentPath < b.entry.contentPath
+    }
+
+    static func byWeight(_ a: RenderedEntry, _ b: RenderedEntry) -> Bool {
+        let wa = a.entry.weight ?? Int.max, wb = b.entry.weight ?? Int.max
+        if wa != wb { return wa < wb }
+        if a.entry.title != b.entry.title { return a.entry.title < b.entry.title }
+        return a.entry.contentPath < b.entry.contentPath
+    }
+
+    func outputs() -> [SiteOutput] {
+        var out: [SiteOutput] = []
+        var sitemap: [(path: String, lastmod: String?)] = []
+        let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let resolver = Builder.linkResolver(content)
+        func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
+            guard let file, !markdown.isEmpty else { return "" }
+            var diagnostics: [Diagnostic] = []
+            let html = Builder.render(markdown, file: file, firstLine: line, from: from, options: markdownOptions,
+                                      resolver: resolver, diagnostics: &diagnostics).html
+            problems.add(contentsOf: diagnostics)
+            return html
+        }
+        func page(_ path: String, _ template: String, title: String, description: String, _ extra: [String: Any],
+                  feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
+            var context = extra
+            context["site"] = siteContext(currentPath: path)
+            context["page"] = ["title": title, "description": description.isEmpty ? config.description : description,
+                               "url": url(path), "absURL": absURL(path), "feeds": feeds, "noindex": !index] as [String: Any]
+            let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
+            out.append(SiteOutput(path: file, body: .template(template, TemplateContext(value: context))))
+            if index { sitemap.append((path, lastmod)) }
+        }
+
+        // Sections, their entries and feeds.
+        var allPosts: [RenderedEntry] = []
+        for section in content.sections {
+            let entries = ordered(section)
+            let intro = introHTML(section.intro, section.introFile, section.introLine, from: "\(section.name)/_index.md")
+            var sectionContext: [String: Any] = ["title": section.title, "url": url(section.path), "introHTML": intro,
+                                                 "isPosts": section.kind == .posts]
+            var feeds: [[String: Any]] = []
+            if section.kind == .posts {
+                allPosts += entries
+                sectionContext["atomURL"] = url(section.path + "feed.xml")
+                sectionContext["jsonURL"] = url(section.path + "feed.json")
+                feeds = [["type": "application/atom+xml", "title": "\(section.title) (Atom)", "url": url(section.path + "feed.xml")],
+                         ["type": "application/feed+json", "title": "\(section.title) (JSON Feed)", "url": url(section.path + "feed.json")]]
+                out += feedOutputs(section, entries)
+            }
+            let chunks = section.kind == .posts ? stride(from: 0, to: max(entries.count, 1), by: Self.postsPerPage).map {
+                Array(entries[$0..<min($0 + Self.postsPerPage, entries.count)])
+            } : [entries]
+            for (i, chunk) in chunks.enumerated() {
+                let number = i + 1
+                let path = number == 1 ? section.path : "\(section.path)page/\(number)/"
+                var context: [String: Any] = ["section": sectionContext, "entries": chunk.map(summaryContext),
+                                              "hasEntries": !chunk.isEmpty]
+                if chunks.count > 1 { context["pagination"] = pagination(section.path, current: number, total: chunks.count) }
+                let title = number == 1 ? section.title : "\(section.title), page \(number)"
+                page(path, "section", title: title, description: "", context, feeds: feeds,
+                     lastmod: chunk.first?.entry.date?.dateOnly)
+            }
+            for (i, item) in entries.enumerated() {
+                var context: [String: Any] = ["entry": entryContext(item, section: section)]
+                if section.kind == .posts {
+                    if i > 0 { context["newer"] = ["title": entries[i - 1].entry.title, "url": url(entries[i - 1].entry.path)] }
+                    if i + 1 < entries.count { context["older"] = ["title": entries[i + 1].entry.title, "url": url(entries[i + 1].entry.path)] }
+                }
+                page(item.entry.path, "entry", title: item.entry.title, description: item.summary, context, feeds: feeds,
+                     lastmod: item.entry.date?.dateOnly)
+            }
+        }
+        for item in content.pages.compactMap({ rendered[$0.contentPath] }).sorted(by: Self.byWeight) {
+            page(item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)])
+        }
+        allPosts.sort(by: Self.newestFirst)
+
+        // Home.
+        let homeIntro = introHTML(content.homeIntro, content.homeIntroFile, content.homeIntroLine, from: "_index.md")
+        let sectionList: [[String: Any]] = content.sections.map { section in
+            ["title": section.title, "url": url(section.path),
+             "introHTML": CommonMark.renderInline(firstParagraph(section.intro), options: markdownOptions)]
+        }
+        page("", "home", title: config.title, description: config.description,
+             ["introHTML": homeIntro, "latest": allPosts.prefix(Self.homeLatest).map(summaryContext),
+              "hasLatest": !allPosts.isEmpty, "sections": sectionList, "districts": districtLinks()])
+
+        // Tags.
+        var tagged: [String: (name: String, entries: [RenderedEntry])] = [:]
+        let everything = (content.sections.flatMap { ordered($0) } + content.pages.compactMap { rendered[$0.contentPath] })
+        for item in everything {
+            for tag in Set(item.entry.tags.map(Slug.make)) where !tag.isEmpty {
+                let name = item.entry.tags.first { Slug.make($0) == tag }!
+                tagged[tag, default: (name, [])].entries.append(item)
+            }
+        }
+        let tagSlugs = tagged.keys.sorted()
+        for slug in tagSlugs {
+            let (name, items) = tagged[slug]!
+            page("tags/\(slug)/", "tag", title: "Tagged “\(name)”", description: "",
+                 ["tag": ["name": name], "entries": items.sorted(by: Self.newestFirst).map(summaryContext), "hasEntries": true])
+        }
+        page("tags/", "tags", title: "Tags", description: "",
+             ["tags": tagSlugs.map { ["name": tagged[$0]!.name, "url": url("tags/\($0)/"), "count": tagged[$0]!.entries.count] as [String: Any] },
+              "hasTags": !tagSlugs.isEmpty])
+
+        // Districts.
+        for district in config.districts {
+            let items = everything.filter { $0.entry.districts.contains(district.slug) }.sorted(by: Self.newestFirst)
+            var districtContext: [String: Any] = ["name": district.name, "slug": district.slug,
+                                                  "summaryHTML": CommonMark.render(district.summary, options: markdownOptions, rewrite: { _ in nil }).html]
+            if let contact = district.contact {
+                var c: [String: Any] = [:]
+                for (key, value) in [("name", contact.name), ("phone", contact.phone), ("email", contact.email),
+                                     ("address", contact.address), ("text", contact.text)] {
+                    if let value { c[key] = value }
+                }
+                if let phone = contact.phone { c["tel"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
+                districtContext["contact"] = c
+            }
+            page("districts/\(district.slug)/", "district", title: district.name, description: district.summary,
+                 ["district": districtContext, "entries": items.map(summaryContext), "hasEntries": !items.isEmpty])
+        }
+        page("districts/", "districts", title: "Districts", description: "",
+             ["districts": config.districts.map { ["name": $0.name, "url": url("districts/\($0.slug)/"),
+                                                    "summaryHTML": CommonMark.renderInline($0.summary, options: markdownOptions)] as [String: Any] },
+              "hasDistricts": !config.districts.isEmpty])
+
+        // Redirects from old URLs.
+        let taken = Set(out.map(\.path))
+        for item in everything {
+            for alias in item.entry.aliases {
+                guard let file = aliasFile(alias.path) else {
+                    problems.add(item.entry.file.error(line: alias.line, column: alias.column, "the alias \"\(alias.path)\" is not a path on this site",
+                                                       fix: "write the old address as a path, e.g. /news/2019/old-title/"))
+                    continue
+                }
+                if taken.contains(file) {
+                    problems.add(item.entry.file.error(line: alias.line, column: alias.column, "the alias \"\(alias.path)\" is the address of another page",
+                                                       fix: "remove the alias"))
+                    continue
+                }
+                var context: [String: Any] = ["target": ["url": url(item.entry.path), "absURL": absURL(item.entry.path)]]
+                context["site"] = siteContext(currentPath: item.entry.path)
+                context["page"] = ["title": item.entry.title, "description": item.summary, "url": url(item.entry.path),
+                                   "absURL": absURL(item.entry.path), "noindex": true] as [String: Any]
+                out.append(SiteOutput(path: file, body: .template("redirect", TemplateContext(value: context))))
+            }
+        }
+
+        // The rest.
+        page("404.html", "404", title: "Page not found", description: "", [:], index: false)
+        out.append(SiteOutput(path: "sitemap.xml", body: .text(sitemapXML(sitemap))))
+        out.append(SiteOutput(path: "robots.txt", body: .text("User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n")))
+        out.append(SiteOutput(path: "search.json", body: .text(searchJSON(everything))))
+        for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
+            out.append(SiteOutput(path: "assets/" + path, body: .data(data)))
+        }
+        for file in content.media { out.append(SiteOutput(path: "media/" + file, body: .media(file))) }
+
+        var seen = Set<String>()
+        return out.filter { seen.insert($0.path).inserted }
+    }
+
+    // MARK: Contexts
+
+    func siteContext(currentPath: String) -> [String: Any] {
+        var site: [String: Any] = ["title": config.title, "description": config.description, "language": config.language,
+                                   "baseURL": config.baseURL, "root": config.basePath, "generator": "Porchlight",
+                                   "year": String(yearOfNow), "districts": districtLinks(),
+                                   "sections": content.sections.map { ["title": $0.title, "url": url($0.path)] }]
+        site["nav"] = config.nav.map { item -> [String: Any] in
+            let target = navPath(item.url)
+            let current = target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false
+            return ["title": item.title, "url": target.map(url) ?? item.url, "current": current]
+        }
+        if let notice = config.notice, notice.until.map({ now.timeIntervalSince($0.instant) < 86_400 }) ?? true {
+            site["notice"] = ["text": notice.text, "html": CommonMark.renderInline(notice.text, options: [.smart])]
+        }
+        return site
+    }
+
+    /// A menu URL as a site path, or nil for an address elsewhere.
+    private func navPath(_ written: String) -> String? {
+        if LinkResolver.hasScheme(written) || written.hasPrefix("//") { return nil }
+        var path = written
+        while path.hasPrefix("/") { path.removeFirst() }
+        return path
+    }
+
+    private var yearOfNow: Int {
+        let local = Int(now.timeIntervalSince1970) + config.timeZone.secondsFromGMT(for: now)
+        var days = local / 86_400
+        if local < 0 && local % 86_400 != 0 { days -= 1 }
+        var year = 1970
+        while true {
+            let length = ContentDate.isLeap(year) ? 366 : 365
+            if days < length { return year }
+            days -= length
+            year += 1
+        }
+    }
+
+    private func districtLinks() -> [[String: Any]] {
+        config.districts.map { ["name": $0.name, "slug": $0.slug, "url": url("districts/\($0.slug)/")] }
+    }
+
+    func summaryContext(_ item: RenderedEntry) -> [String: Any] {
+        let entry = item.entry
+        var context: [String: Any] = ["title": entry.title, "url": url(entry.path), "summary": item.summary,
+                                      "tags": tagLinks(entry), "districts": districtLinks(entry)]
+        if let author = entry.author { context["author"] = author }
+        if let date = entry.date { context["date"] = ["iso": date.iso, "display": date.display] }
+        if let image = imageContext(entry) { context["image"] = image }
+        if let section = entry.section, let s = content.sections.first(where: { $0.name == section }) {
+            context["section"] = ["title": s.title, "url": url(s.path)]
+        }
+        return context
+    }
+
+    func entryContext(_ item: RenderedEntry, section: Section?) -> [String: Any] {
+        var context = summaryContext(item)
+        context["bodyHTML"] = item.bodyHTML
+        if let section { context["section"] = ["title": section.title, "url": url(section.path)] }
+        return context
+    }
+
+    private func tagLinks(_ entry: Entry) -> [[String: Any]] {
+        entry.tags.map { ["name": $0, "url": url("tags/\(Slug.make($0))/")] }
+    }
+
+    private func districtLinks(_ entry: Entry) -> [[String: Any]] {
+        entry.districts.compactMap { slug in
+            config.districts.first { $0.slug == slug }.map { ["name": $0.name, "url": url("districts/\($0.slug)/")] }
+        }
+    }
+
+    private func imageContext(_ entry: Entry) -> [String: Any]? {
+        guard let image = entry.image else { return nil }
+        var src = image
+        if image.hasPrefix("/") {
+            src = url(String(image.drop(while: { $0 == "/" })))
+            if image.hasPrefix("/media/"), !content.media.contains(String(image.dropFirst(7))) {
+                problems.add(entry.file.error(line: 1, "the image \"\(image)\" does not exist", fix: "add it to Content/media/ or correct the path"))
+            }
+        } else if !LinkResolver.hasScheme(image) {
+            let resolver = Builder.linkResolver(content)
+            switch resolver.resolve(image, from: entry.contentPath) {
+            case let .replace(resolved): src = resolved
+            case let .broken(message, fix): problems.add(entry.file.error(line: 1, message, fix: fix))
+            case .keep: break
+            }
+        }
+        return ["url": src, "alt": entry.imageAlt ?? ""]
+    }
+
+    private func pagination(_ sectionPath: String, current: Int, total: Int) -> [String: Any] {
+        func pageURL(_ n: Int) -> String { url(n == 1 ? sectionPath : "\(sectionPath)page/\(n)/") }
+        var context: [String: Any] = ["current": current, "total": total,
+                                      "pages": (1...total).map { ["number": $0, "url": pageURL($0), "current": $0 == current] as [String: Any] }]
+        if current > 1 { context["prev"] = pageURL(current - 1) }
+        if current < total { context["next"] = pageURL(current + 1) }
+        return context
+    }
+
+    private func firstParagraph(_ markdown: String) -> String {
+        markdown.components(separatedBy: "\n\n").first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? ""
+    }
+
+    /// `/old/path/` → `old/path/index.html`; `/old/page.html` stays a file; nil for anything that is not a local path.
+    func aliasFile(_ alias: String) -> String? {
+        guard !LinkResolver.hasScheme(alias), !alias.hasPrefix("//") else { return nil }
+        var path = alias
+        if path.hasPrefix(config.basePath) { path.removeFirst(config.basePath.count) }
+        let parts = path.split(separator: "/").map(String.init)
+        guard !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        if parts.last!.hasSuffix(".html") || parts.last!.hasSuffix(".htm") { return parts.joined(separator: "/") }
+        return parts.joined(separator: "/") + "/index.html"
+    }
+
+    // MARK: Feeds and machine-readable files
+
+    private func feedOutputs(_ section: Section, _ entries: [RenderedEntry]) -> [SiteOutput] {
+        let items = entries.prefix(Self.feedLength).compactMap { item -> Feeds.Item? in
+            guard let date = item.entry.date else { return nil }
+            return Feeds.Item(title: item.entry.title, absURL: absURL(item.entry.path), date: date, author: item.entry.author,
+                              summary: item.summary, contentHTML: item.bodyHTML, tags: item.entry.tags)
+        }
+        let updated = items.map(\.date).max()?.rfc3339 ?? ContentDate.rfc3339(now, timeZone: config.timeZone)
+        let title = "\(section.title) — \(config.title)"
+        return [
+            SiteOutput(path: section.path + "feed.xml", body: .text(Feeds.atom(
+                title: title, pageURL: absURL(section.path), feedURL: absURL(section.path + "feed.xml"), baseURL: config.baseURL,
+                language: config.language, updated: updated, items: items))),
+            SiteOutput(path: section.path + "feed.json", body: .text(Feeds.json(
+                title: title, description: config.description, pageURL: absURL(section.path),
+                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items))),
+        ]
+    }
+
+    private func sitemapXML(_ pages: [(path: String, lastmod: String?)]) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for page in pages.sorted(by: { $0.path < $1.path }) {
+            out += "  <url><loc>\(Feeds.xml(absURL(page.path)))</loc>"
+            if let lastmod = page.lastmod { out += "<lastmod>\(lastmod)</lastmod>" }
+            out += "</url>\n"
+        }
+        return out + "</urlset>\n"
+    }
+
+    private func searchJSON(_ items: [RenderedEntry]) -> String {
+        let q = JSONText.quote
+        let rows = items.sorted { $0.entry.path < $1.entry.path }.map { item -> String in
+            var row = "{\"title\": \(q(item.entry.title)), \"url\": \(q(url(item.entry.path))), \"summary\": \(q(item.summary))"
+            if let date = item.entry.date { row += ", \"date\": \(q(date.dateOnly))" }
+            if let section = item.entry.section { row += ", \"section\": \(q(section))" }
+            return row + ", \"kind\": \"page\"}"
+        }
+        return "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
+    }
+}
+
+extension ContentDate {
+    /// The instant as RFC 3339 in the given zone.
+    static func rfc3339(_ date: Date, timeZone: TimeZone) -> String {
+        let offset = timeZone.secondsFromGMT(for: date)
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = Int((Double(local) / 86_400).rounded(.down))
+        let seconds = local - days * 86_400
+        let (y, m, d) = civil(fromDays: days)
+        return "\(pad(y, 4))-\(pad(m))-\(pad(d))T\(pad(seconds / 3600)):\(pad(seconds % 3600 / 60)):\(pad(seconds % 60))\(offsetText(offset))"
+    }
+
+    /// Inverse of `daysFromCivil`.
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Mustache
+
+/// The templates and assets a site renders with: the default theme, overridden file by file by the site's `Templates/`.
+struct Theme: @unchecked Sendable {
+    let library: MustacheLibrary
+    /// Files to copy below `assets/`, by path.
+    let assets: [String: Data]
+    let templateNames: Set<String>
+
+    static let requiredTemplates = ["home", "section", "entry", "tag", "tags", "district", "districts", "404", "redirect"]
+
+    static func load(siteFolder: URL, problems: Problems) -> Theme {
+        var sources: [String: (text: String, path: String)] = [:]
+        for (name, text) in DefaultTheme.templates {
+            sources[name] = (text, "(default theme)/\(name).mustache")
+        }
+        var assets: [String: Data] = [:]
+        for (path, base64) in DefaultTheme.assets {
+            assets[path] = Data(base64Encoded: base64) ?? Data()
+        }
+
+        let folder = siteFolder.appendingPathComponent("Templates")
+        for relative in ContentLoader.listFiles(folder) {
+            let url = folder.appendingPathComponent(relative)
+            if relative.hasPrefix("assets/") {
+                if let data = try? Data(contentsOf: url) { assets[String(relative.dropFirst(7))] = data }
+            } else if relative.hasSuffix(".mustache") {
+                switch SourceFile.read(url, displayPath: "Templates/" + relative) {
+                case let .success(file): sources[String(relative.dropLast(9))] = (file.text, file.path)
+                case let .failure(diagnostic): problems.add(diagnostic)
+                }
+            }
+        }
+
+        var library = MustacheLibrary()
+        for name in sources.keys.sorted() {
+            let (text, path) = sources[name]!
+            do {
+                library.register(try MustacheTemplate(string: text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                let file = SourceFile(path: path, text: text)
+                problems.add(file.error(line: error.context.lineNumber, column: error.context.columnNumber + 1,
+                                        "the template cannot be read: \(describe(error.error))",
+                                        fix: "check that every {{#section}} has its {{/section}} and every tag is closed with }}"))
+            } catch {
+                problems.add(.error(SourceLocation(path: path), "the template cannot be read: \(error)"))
+            }
+        }
+        for name in sources.keys.sorted() {
+            let (text, path) = sources[name]!
+            for (partial, line, column) in partials(in: text) where sources[partial] == nil {
+                let file = SourceFile(path: path, text: text)
+                problems.add(file.error(line: line, column: column, "the partial \"\(partial)\" does not exist",
+                                        fix: "create Templates/\(partial).mustache or correct the name"))
+            }
+        }
+        for name in requiredTemplates where sources[name] == nil {
+            problems.add(.error(SourceLocation(path: "Templates/\(name).mustache"), "the template \"\(name)\" is missing",
+                                fix: "create Templates/\(name).mustache"))
+        }
+        return Theme(library: library, assets: assets, templateNames: Set(sources.keys))
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// `{{> name}}` references with their line and column, so a missing partial is an error, not an empty string.
+    static func partials(in text: String) -> [(String, Int, Int)] {
+        var found: [(String, Int, Int)] = []
+        var line = 1
+        var lineStart = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "\n" {
+                line += 1
+                lineStart = text.index(after: index)
+            } else if text[index...].hasPrefix("{{>") {
+                let nameStart = text.index(index, offsetBy: 3)
+                if let close = text[nameStart...].range(of: "}}") {
+                    let name = text[nameStart..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                    let column = text.distance(from: lineStart, to: index) + 1
+                    if !name.isEmpty { found.append((name, line, column)) }
+                }
+            }
+            index = text.index(after: index)
+        }
+        return found
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case MustacheTemplate.Error.sectionCloseNameIncorrect: return "a closing tag does not match the section it closes"
+        case MustacheTemplate.Error.unfinishedName: return "a tag is not finished"
+        case MustacheTemplate.Error.expectedSectionEnd: return "a section is never closed"
+        case MustacheTemplate.Error.invalidSetDelimiter: return "a delimiter change is malformed"
+        default: return "\(error)"
+        }
+    }
+}
