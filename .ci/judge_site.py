@@ -18,6 +18,7 @@ off-site. Needs what .ci/install-deps installs.
 
 import argparse
 import datetime as dt
+import fnmatch
 import functools
 import html.parser
 import http.server
@@ -87,9 +88,10 @@ class Site:
                       for p in self.root.rglob("*") if p.is_file()}
         self._ids = {}
 
-    def glob(self, pattern):
-        return sorted(p for p in self.files if Path(p).match(pattern)
-                      or (pattern.startswith("**/") and Path(p).match(pattern[3:])))
+    def glob(self, name_pattern):
+        """Files anywhere in the site whose name matches, e.g. "*.html", "feed.xml"."""
+        return sorted(p for p in self.files
+                      if fnmatch.fnmatchcase(posixpath.basename(p), name_pattern))
 
     def path(self, rel):
         return self.root / rel
@@ -167,8 +169,6 @@ class PageParser(html.parser.HTMLParser):
             return
         if tag == "link" and set((a.get("rel") or "").lower().split()) & SKIP_LINK_RELS:
             return
-        if tag == "object" and "data" in a:
-            self.refs.append((line, "data", a["data"]))
         for name, value in attrs:
             if value is None:
                 continue
@@ -317,7 +317,6 @@ def check_links(site, report):
             problem = check_reference(site, rel, page_url, ref)
             if problem:
                 broken.setdefault((ref, problem), []).append(f"{rel}:{line}")
-        site._ids.setdefault(rel, page.ids)
     css_url = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
     for rel in site.glob("*.css"):
         text = site.path(rel).read_text(encoding="utf-8", errors="replace")
@@ -349,7 +348,7 @@ def parse_date(text):
 def check_atom(site, report):
     """Every **/feed.xml: Atom 1.0 that feedparser reads without bozo; entries complete."""
     import feedparser
-    feeds = site.glob("**/feed.xml")
+    feeds = site.glob("feed.xml")
     if not feeds:
         report.check("atom", [], "no feed.xml files", notes=["no posts section with a feed?"])
         return
@@ -382,7 +381,7 @@ def check_atom(site, report):
                 if problem or target != rel:
                     problems.append(f"{rel}: rel=self {link.href} does not point at this file")
     report.check("atom", problems, f"{plural(len(feeds), 'feed')}, "
-                 f"{plural(entries, 'entry').replace('entrys', 'entries')}")
+                 f"{entries} {'entry' if entries == 1 else 'entries'}")
 
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -390,7 +389,7 @@ JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 def check_jsonfeed(site, report):
     """Every **/feed.json is JSON Feed 1.1 with items that have id, url and content."""
-    feeds = site.glob("**/feed.json")
+    feeds = site.glob("feed.json")
     if not feeds:
         report.check("jsonfeed", [], "no feed.json files", notes=["no posts section with a feed?"])
         return
@@ -527,7 +526,7 @@ def check_ics(site, report):
     """Every **/*.ics parses with icalendar, is complete, and its rules expand."""
     import icalendar
     import recurring_ical_events
-    calendars = site.glob("**/*.ics")
+    calendars = site.glob("*.ics")
     if not calendars:
         report.check("ics", [], "no .ics files", notes=["nothing to check yet"])
         return
@@ -612,8 +611,9 @@ class SiteServer:
 
             def translate_path(self, path):
                 p = urlsplit(path).path
-                p = "/" + p[len(base):] if p.startswith(base) else "/\0missing"
-                return super().translate_path(p)
+                if not p.startswith(base):
+                    return os.path.join(site_root, ".outside-the-base-path")  # -> 404
+                return super().translate_path("/" + p[len(base):])
 
             def send_error(self, code, message=None, explain=None):
                 page = Path(site_root) / "404.html"
@@ -778,10 +778,12 @@ def check_page(driver, report, path, url, script, shots_dir, phone_width):
     # 2. phone width: no sideways scrolling, and a full-page screenshot to look at.
     width = driver.execute_script("return document.documentElement.scrollWidth")
     inner = driver.execute_script("return window.innerWidth")
-    problems = []
+    has_meta = driver.execute_script(
+        "return !!document.querySelector('meta[name=viewport][content*=device-width]')")
+    problems = [] if has_meta else ["no <meta name=viewport content=\"width=device-width, …\">"]
     if width > phone_width or inner > phone_width:
-        problems.append(f"scrollWidth {width}px, viewport {inner}px at {phone_width}px wide"
-                        + (" (no <meta name=viewport>?)" if inner > phone_width else ""))
+        problems.append(f"scrollWidth {width}px (layout viewport {inner}px) on a "
+                        f"{phone_width}px wide phone")
         problems += [f"too wide: {e}" for e in driver.execute_script(OVERFLOWERS_JS, phone_width)]
     height = min(driver.execute_script("return document.documentElement.scrollHeight"), 10000)
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {

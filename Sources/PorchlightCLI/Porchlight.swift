@@ -104,9 +104,8 @@ struct Check: ParsableCommand {
         let report = Builder.build(site.buildOptions(output: nil), write: false)
         let text = DiagnosticPrinter.render(report.diagnostics, as: format)
         if format == .text {
-            FileHandle.standardError.write(Data(text.utf8))
             let d = report.diagnostics
-            print(report.succeeded ? "No errors (\(d.warningCount) warnings)." : "\(d.errorCount) errors, \(d.warningCount) warnings.")
+            print(text + (report.succeeded ? "No errors (\(d.warningCount) warnings)." : "\(d.errorCount) errors, \(d.warningCount) warnings."))
         } else {
             print(text, terminator: "")
         }

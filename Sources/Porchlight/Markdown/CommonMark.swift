@@ -70,7 +70,17 @@ struct CommonMark {
             return Rendered(html: "", firstParagraph: firstParagraph, headings: headings)
         }
         defer { free(cHTML) }
-        return Rendered(html: String(cString: cHTML), firstParagraph: firstParagraph, headings: headings)
+        var html = String(cString: cHTML)
+        if !headings.isEmpty {
+            // cmark puts custom blocks on lines of their own; keep headings on one line as cmark does.
+            for (level, id, _) in headings {
+                html = html.replacingOccurrences(of: "<h\(level) id=\"\(id)\">\n", with: "<h\(level) id=\"\(id)\">")
+            }
+            for level in Set(headings.map(\.0)) {
+                html = html.replacingOccurrences(of: "\n</h\(level)>", with: "</h\(level)>")
+            }
+        }
+        return Rendered(html: html, firstParagraph: firstParagraph, headings: headings)
     }
 
     /// cmark writes `<h2>` without attributes; a custom block carrying `<h2 id="…">` gives stable anchors.

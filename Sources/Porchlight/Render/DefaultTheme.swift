@@ -2,8 +2,385 @@
 
 /// The default theme, compiled in so a folder holding only Content/ builds into a complete site.
 enum DefaultTheme {
-    static let templates: [String: String] = [:]
+    static let templates: [String: String] = [
+        "404": #"""
+{{> header}}
+<h1>{{page.title}}</h1>
+<p class="lead">Sorry, we can’t find that page. It may have moved, or the address may have been typed wrongly.</p>
+<p>You could:</p>
+<ul>
+<li>check the address for typing errors,</li>
+<li>go to the <a href="{{site.root}}">{{site.title}} home page</a>,</li>
+<li>or use the menu at the top of this page.</li>
+</ul>
+{{> footer}}
+
+"""#,
+        "district": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+<li><a href="{{site.root}}districts/">Districts</a></li>
+</ol>
+</nav>
+<h1>{{page.title}}</h1>
+{{#district.summaryHTML}}
+<div class="prose lead">{{{district.summaryHTML}}}</div>
+{{/district.summaryHTML}}
+{{#district.contact}}
+<h2>Contact</h2>
+<div class="contact">
+{{#district.contact.name}}
+<p><strong>{{district.contact.name}}</strong></p>
+{{/district.contact.name}}
+{{#district.contact.address}}
+<p>{{district.contact.address}}</p>
+{{/district.contact.address}}
+{{#district.contact.phoneURL}}
+<p>Phone: <a href="{{district.contact.phoneURL}}">{{district.contact.phone}}</a></p>
+{{/district.contact.phoneURL}}
+{{^district.contact.phoneURL}}
+{{#district.contact.phone}}
+<p>Phone: {{district.contact.phone}}</p>
+{{/district.contact.phone}}
+{{/district.contact.phoneURL}}
+{{#district.contact.email}}
+<p>Email: <a href="mailto:{{district.contact.email}}">{{district.contact.email}}</a></p>
+{{/district.contact.email}}
+{{#district.contact.text}}
+<p>{{district.contact.text}}</p>
+{{/district.contact.text}}
+</div>
+{{/district.contact}}
+<h2>Events</h2>
+<p><a class="button" href="{{district.icsURL}}">Subscribe to {{district.name}} events (iCalendar feed)</a></p>
+<p class="meta">Add this feed to Google Calendar, Outlook or Apple Calendar and new events will appear there automatically.</p>
+<h2>News and letters</h2>
+{{> entry-list}}
+{{> footer}}
+
+"""#,
+        "districts": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+</ol>
+</nav>
+<h1>{{page.title}}</h1>
+{{#hasDistricts}}
+<ul class="cards">
+{{#districts}}
+<li>
+<h2><a href="{{url}}">{{name}}</a></h2>
+{{{summaryHTML}}}
+</li>
+{{/districts}}
+</ul>
+{{/hasDistricts}}
+{{^districts}}
+<p class="empty">No districts have been set up yet.</p>
+{{/districts}}
+{{> footer}}
+
+"""#,
+        "entry-list": #"""
+{{#hasEntries}}
+<ul class="entry-list">
+{{#entries}}
+<li>
+<h3><a href="{{url}}">{{title}}</a></h3>
+{{#date}}
+<p class="meta"><time datetime="{{iso}}">{{display}}</time>{{#author}} · {{author}}{{/author}}</p>
+{{/date}}
+{{#image}}
+<img class="thumb" src="{{url}}" alt="{{alt}}" loading="lazy">
+{{/image}}
+{{#summary}}
+<p>{{summary}}</p>
+{{/summary}}
+</li>
+{{/entries}}
+</ul>
+{{/hasEntries}}
+{{^entries}}
+<p class="empty">Nothing has been published here yet.</p>
+{{/entries}}
+
+"""#,
+        "entry": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+<li><a href="{{entry.section.url}}">{{entry.section.title}}</a></li>
+</ol>
+</nav>
+<article class="entry">
+<h1>{{page.title}}</h1>
+{{#entry.date}}
+<p class="meta">{{#entry.author}}By {{entry.author}} · {{/entry.author}}<time datetime="{{entry.date.iso}}">{{entry.date.display}}</time>{{#entry.updated}} · Updated <time datetime="{{entry.updated.iso}}">{{entry.updated.display}}</time>{{/entry.updated}}</p>
+{{/entry.date}}
+{{#entry.image}}
+<img class="hero" src="{{entry.image.url}}" alt="{{entry.image.alt}}">
+{{/entry.image}}
+<div class="prose">
+{{{entry.bodyHTML}}}
+</div>
+{{#entry.hasDistricts}}
+<h2 class="terms">Districts</h2>
+<ul class="pills">
+{{#entry.districts}}
+<li><a href="{{url}}">{{name}}</a></li>
+{{/entry.districts}}
+</ul>
+{{/entry.hasDistricts}}
+{{#entry.hasTags}}
+<h2 class="terms">Topics</h2>
+<ul class="pills">
+{{#entry.tags}}
+<li><a href="{{url}}">{{name}}</a></li>
+{{/entry.tags}}
+</ul>
+{{/entry.hasTags}}
+</article>
+{{#entry.date}}
+<nav class="adjacent" aria-label="Newer and older posts">{{#newer}}<a href="{{newer.url}}"><span>Newer post</span> {{newer.title}}</a>{{/newer}}{{#older}}<a class="older" href="{{older.url}}"><span>Older post</span> {{older.title}}</a>{{/older}}</nav>
+{{/entry.date}}
+{{> footer}}
+
+"""#,
+        "footer": #"""
+</main>
+<footer class="site-footer">
+<div class="wrap">
+<p class="footer-title"><a href="{{site.root}}">{{site.title}}</a></p>
+<ul class="footer-links">
+<li><a href="{{site.root}}calendar.ics">Subscribe to the events calendar (iCalendar feed)</a></li>
+{{#site.feeds}}
+<li><a href="{{url}}">{{title}} news feed (Atom)</a></li>
+{{/site.feeds}}
+</ul>
+<p class="colophon">© {{site.year}} {{site.title}} · Built with {{site.generator}}</p>
+</div>
+</footer>
+</body>
+</html>
+
+"""#,
+        "header": ##"""
+<!DOCTYPE html>
+<html lang="{{site.language}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{page.title}}{{^page.isHome}} · {{site.title}}{{/page.isHome}}</title>
+{{#page.description}}
+<meta name="description" content="{{page.description}}">
+{{/page.description}}
+{{#page.noindex}}
+<meta name="robots" content="noindex">
+{{/page.noindex}}
+{{^page.noindex}}
+<link rel="canonical" href="{{page.absURL}}">
+{{/page.noindex}}
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="{{site.generator}}">
+<meta property="og:site_name" content="{{site.title}}">
+<meta property="og:title" content="{{page.title}}">
+<meta property="og:url" content="{{page.absURL}}">
+<link rel="stylesheet" href="{{site.root}}assets/style.css">
+<link rel="icon" href="{{site.root}}assets/favicon.svg" type="image/svg+xml">
+{{#page.feeds}}
+<link rel="alternate" type="{{type}}" href="{{url}}" title="{{title}}">
+{{/page.feeds}}
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+{{#site.notice}}
+<section class="notice" aria-label="Notice">
+<div class="wrap">{{{site.notice.html}}}</div>
+</section>
+{{/site.notice}}
+<header class="site-header">
+<div class="masthead">
+<div class="wrap">
+<a class="brand" href="{{site.root}}"><img src="{{site.root}}assets/favicon.svg" alt="" width="40" height="40"><span>{{site.title}}</span></a>
+{{#site.description}}
+<p class="tagline">{{site.description}}</p>
+{{/site.description}}
+</div>
+</div>
+{{#site.hasNav}}
+<nav class="site-nav" aria-label="Main">
+<div class="wrap">
+<ul>
+{{#site.nav}}
+<li><a href="{{url}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a></li>
+{{/site.nav}}
+</ul>
+</div>
+</nav>
+{{/site.hasNav}}
+</header>
+<main id="main" class="wrap" tabindex="-1">
+
+"""##,
+        "home": #"""
+{{> header}}
+<h1>{{page.title}}</h1>
+{{#introHTML}}
+<div class="prose lead">{{{introHTML}}}</div>
+{{/introHTML}}
+{{#hasLatest}}
+<h2>Latest news</h2>
+<ul class="entry-list">
+{{#latest}}
+<li>
+<h3><a href="{{url}}">{{title}}</a></h3>
+<p class="meta"><a href="{{section.url}}">{{section.title}}</a>{{#date}} · <time datetime="{{iso}}">{{display}}</time>{{/date}}{{#author}} · {{author}}{{/author}}</p>
+{{#image}}
+<img class="thumb" src="{{url}}" alt="{{alt}}" loading="lazy">
+{{/image}}
+{{#summary}}
+<p>{{summary}}</p>
+{{/summary}}
+</li>
+{{/latest}}
+</ul>
+{{/hasLatest}}
+{{#hasSections}}
+<h2>Explore</h2>
+<ul class="cards">
+{{#sections}}
+<li>
+<h3><a href="{{url}}">{{title}}</a></h3>
+{{{introHTML}}}
+</li>
+{{/sections}}
+</ul>
+{{/hasSections}}
+{{#hasDistricts}}
+<h2>Your district</h2>
+<p>Find your district’s officers, contacts, news and events.</p>
+<ul class="pills">
+{{#districts}}
+<li><a href="{{url}}">{{name}}</a></li>
+{{/districts}}
+</ul>
+{{/hasDistricts}}
+{{> footer}}
+
+"""#,
+        "pagination": #"""
+{{#pagination}}
+<nav class="pagination" aria-label="Pages">
+<p class="meta">Page {{pagination.current}} of {{pagination.total}}</p>
+<ul>
+{{#pagination.prev}}
+<li><a href="{{pagination.prev}}" rel="prev">Previous<span class="visually-hidden"> page</span></a></li>
+{{/pagination.prev}}
+{{#pagination.pages}}
+<li><a href="{{url}}"{{#current}} aria-current="page"{{/current}}><span class="visually-hidden">Page </span>{{number}}</a></li>
+{{/pagination.pages}}
+{{#pagination.next}}
+<li><a href="{{pagination.next}}" rel="next">Next<span class="visually-hidden"> page</span></a></li>
+{{/pagination.next}}
+</ul>
+</nav>
+{{/pagination}}
+
+"""#,
+        "redirect": #"""
+<!DOCTYPE html>
+<html lang="{{site.language}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>This page has moved · {{site.title}}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{{target.absURL}}">
+<meta http-equiv="refresh" content="0; url={{target.url}}">
+</head>
+<body>
+<main>
+<h1>This page has moved</h1>
+<p><a href="{{target.url}}">Go to the new address: {{target.absURL}}</a></p>
+</main>
+</body>
+</html>
+
+"""#,
+        "section": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+</ol>
+</nav>
+<h1>{{page.title}}</h1>
+{{#section.introHTML}}
+<div class="prose lead">{{{section.introHTML}}}</div>
+{{/section.introHTML}}
+<h2 class="visually-hidden">Entries in {{section.title}}</h2>
+{{> entry-list}}
+{{> pagination}}
+{{#section.atomURL}}
+<div class="subscribe">
+<h2>Follow {{section.title}}</h2>
+<p>Get new posts in your feed reader:</p>
+<ul>
+<li><a href="{{section.atomURL}}">{{section.title}} Atom feed</a></li>
+{{#section.jsonURL}}
+<li><a href="{{section.jsonURL}}">{{section.title}} JSON Feed</a></li>
+{{/section.jsonURL}}
+</ul>
+</div>
+{{/section.atomURL}}
+{{> footer}}
+
+"""#,
+        "tag": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+<li><a href="{{site.root}}tags/">Topics</a></li>
+</ol>
+</nav>
+<h1>{{page.title}}</h1>
+<h2 class="visually-hidden">Entries about {{tag.name}}</h2>
+{{> entry-list}}
+{{> footer}}
+
+"""#,
+        "tags": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+</ol>
+</nav>
+<h1>{{page.title}}</h1>
+{{#hasTags}}
+<ul class="pills">
+{{#tags}}
+<li><a href="{{url}}">{{name}} <span class="count">({{count}})</span></a></li>
+{{/tags}}
+</ul>
+{{/hasTags}}
+{{^tags}}
+<p class="empty">No topics yet.</p>
+{{/tags}}
+{{> footer}}
+
+"""#,
+    ]
 
     /// Assets by path below assets/, base64 so any file type survives.
-    static let assets: [String: String] = [:]
+    static let assets: [String: String] = [
+        "favicon.svg": "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTIiIGZpbGw9IiMxMzMxNWMiLz48Y2lyY2xlIGN4PSI0NiIgY3k9IjM0IiByPSI5IiBmaWxsPSIjZmZkODRkIiBvcGFjaXR5PSIuMzUiLz48cGF0aCBkPSJNMTAgMzIgMzIgMTNsMjIgMTloLTZ2MjBIMTZWMzJ6IiBmaWxsPSIjZmZmIi8+PHBhdGggZD0iTTI3IDM4aDEwdjE0SDI3eiIgZmlsbD0iIzEzMzE1YyIvPjxjaXJjbGUgY3g9IjQzIiBjeT0iMzciIHI9IjMuNSIgZmlsbD0iI2YyYjcwNSIvPjwvc3ZnPgo=",
+        "style.css": "LyogUG9yY2hsaWdodCBkZWZhdWx0IHRoZW1lLiBObyB3ZWIgZm9udHMsIG5vIHNjcmlwdHMsIG5vIHRoaXJkLXBhcnR5IHJlcXVlc3RzLiAqLwo6cm9vdHstLWJnOiNmZmY7LS1mZzojMWQyMzI5Oy0tbXV0ZWQ6IzUwNWE2NjstLWxpbmU6I2NmZDZkZTstLXNvZnQ6I2YyZjVmODstLWJyYW5kOiMxMzMxNWM7LS1vbi1icmFuZDojZmZmOy0tbGluazojMGI1N2E0Oy0tZm9jdXM6I2ZmZDg0ZDstLWluazojMGIwYzBjOy0td2Fybi1iZzojZmZmM2NkOy0td2FybjojOGE1MzAwOy0tYmFkLWJnOiNmZGU4ZTg7LS1iYWQ6I2E0MTYxYTstLW1lYXN1cmU6NjhjaDtjb2xvci1zY2hlbWU6bGlnaHQgZGFya30KQG1lZGlhIChwcmVmZXJzLWNvbG9yLXNjaGVtZTpkYXJrKXs6cm9vdHstLWJnOiMxNDE4MWQ7LS1mZzojZTZlOWVkOy0tbXV0ZWQ6I2FhYjNiZDstLWxpbmU6IzNiNDQ0ZjstLXNvZnQ6IzFkMjMyYTstLWJyYW5kOiMwYzFlMzY7LS1saW5rOiM4Y2M0ZmY7LS13YXJuLWJnOiMzNTJhMGI7LS13YXJuOiNmMGMxNWE7LS1iYWQtYmc6IzNhMTQxNjstLWJhZDojZmZhM2EzfX0KKiwqOjpiZWZvcmUsKjo6YWZ0ZXJ7Ym94LXNpemluZzpib3JkZXItYm94fQpodG1sey13ZWJraXQtdGV4dC1zaXplLWFkanVzdDoxMDAlO3RleHQtc2l6ZS1hZGp1c3Q6MTAwJX0KYm9keXttYXJnaW46MDtiYWNrZ3JvdW5kOnZhcigtLWJnKTtjb2xvcjp2YXIoLS1mZyk7Zm9udDoxLjEyNXJlbS8xLjYgc3lzdGVtLXVpLC1hcHBsZS1zeXN0ZW0sIlNlZ29lIFVJIixSb2JvdG8sIkhlbHZldGljYSBOZXVlIixBcmlhbCwiTm90byBTYW5zIiwiTGliZXJhdGlvbiBTYW5zIixzYW5zLXNlcmlmO292ZXJmbG93LXdyYXA6YnJlYWstd29yZH0KaW1ne21heC13aWR0aDoxMDAlO2hlaWdodDphdXRvfQphe2NvbG9yOnZhcigtLWxpbmspO3RleHQtdW5kZXJsaW5lLW9mZnNldDouMTVlbX0KYTpob3Zlcnt0ZXh0LWRlY29yYXRpb24tdGhpY2tuZXNzOi4xNWVtfQo6Zm9jdXMtdmlzaWJsZXtvdXRsaW5lOjNweCBzb2xpZCB2YXIoLS1mZyk7b3V0bGluZS1vZmZzZXQ6MnB4fQphOmZvY3VzLXZpc2libGV7b3V0bGluZTozcHggc29saWQgdHJhbnNwYXJlbnQ7YmFja2dyb3VuZDp2YXIoLS1mb2N1cyk7Y29sb3I6dmFyKC0taW5rKTtib3gtc2hhZG93OjAgLTJweCB2YXIoLS1mb2N1cyksMCA0cHggdmFyKC0taW5rKTt0ZXh0LWRlY29yYXRpb246bm9uZX0KbWFpbjpmb2N1c3tvdXRsaW5lOm5vbmV9Ci53cmFwe21heC13aWR0aDpjYWxjKHZhcigtLW1lYXN1cmUpICsgMi41cmVtKTttYXJnaW46MCBhdXRvO3BhZGRpbmc6MCAxLjI1cmVtfQoud3JhcC13aWRle21heC13aWR0aDo3MnJlbX0KLnZpc3VhbGx5LWhpZGRlbntwb3NpdGlvbjphYnNvbHV0ZSFpbXBvcnRhbnQ7d2lkdGg6MXB4O2hlaWdodDoxcHg7bWFyZ2luOi0xcHg7cGFkZGluZzowO292ZXJmbG93OmhpZGRlbjtjbGlwOnJlY3QoMCAwIDAgMCk7Y2xpcC1wYXRoOmluc2V0KDUwJSk7d2hpdGUtc3BhY2U6bm93cmFwO2JvcmRlcjowfQouc2tpcC1saW5re3Bvc2l0aW9uOmFic29sdXRlO2xlZnQ6Ljc1cmVtO3RvcDotMjByZW07ei1pbmRleDo5O3BhZGRpbmc6LjZyZW0gMXJlbTtmb250LXdlaWdodDo3MDB9Ci5za2lwLWxpbms6Zm9jdXN7dG9wOi43NXJlbX0KLyogaGVhZGVyICovCi5ub3RpY2V7YmFja2dyb3VuZDp2YXIoLS13YXJuLWJnKTtib3JkZXItYm90dG9tOjNweCBzb2xpZCB2YXIoLS13YXJuKTtwYWRkaW5nOi43NXJlbSAwfQoubm90aWNlIHB7bWFyZ2luOjB9Ci5tYXN0aGVhZHtiYWNrZ3JvdW5kOnZhcigtLWJyYW5kKTtjb2xvcjp2YXIoLS1vbi1icmFuZCk7cGFkZGluZzoxcmVtIDB9Ci5icmFuZHtkaXNwbGF5OmlubGluZS1mbGV4O2FsaWduLWl0ZW1zOmNlbnRlcjtnYXA6LjY1cmVtO2NvbG9yOnZhcigtLW9uLWJyYW5kKTtmb250LXNpemU6MS4zNXJlbTtmb250LXdlaWdodDo3MDA7bGluZS1oZWlnaHQ6MS4yO3RleHQtZGVjb3JhdGlvbjpub25lfQouYnJhbmQgaW1ne3dpZHRoOjIuNXJlbTtoZWlnaHQ6Mi41cmVtO2ZsZXg6bm9uZX0KLnRhZ2xpbmV7bWFyZ2luOi40cmVtIDAgMDtjb2xvcjojZGNlNWYwO2ZvbnQtc2l6ZTouOTVyZW19Ci5zaXRlLW5hdntiYWNrZ3JvdW5kOnZhcigtLXNvZnQpO2JvcmRlci1ib3R0b206MXB4IHNvbGlkIHZhcigtLWxpbmUpfQouc2l0ZS1uYXYgdWx7ZGlzcGxheTpmbGV4O2ZsZXgtd3JhcDp3cmFwO2dhcDowIDEuNXJlbTttYXJnaW46MDtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouc2l0ZS1uYXYgYXtkaXNwbGF5OmJsb2NrO3BhZGRpbmc6LjY1cmVtIDAgLjVyZW07Ym9yZGVyLWJvdHRvbTo0cHggc29saWQgdHJhbnNwYXJlbnQ7Y29sb3I6dmFyKC0tZmcpO2ZvbnQtd2VpZ2h0OjYwMDt0ZXh0LWRlY29yYXRpb246bm9uZX0KLnNpdGUtbmF2IGE6aG92ZXJ7Ym9yZGVyLWNvbG9yOnZhcigtLWxpbmUpfQouc2l0ZS1uYXYgYVthcmlhLWN1cnJlbnRde2JvcmRlci1jb2xvcjp2YXIoLS1saW5rKX0KLyogY29udGVudCAqLwptYWlue2Rpc3BsYXk6YmxvY2s7cGFkZGluZy10b3A6MS4yNXJlbTtwYWRkaW5nLWJvdHRvbTozcmVtfQpoMSxoMixoMyxoNHtsaW5lLWhlaWdodDoxLjI1O21hcmdpbjoxLjc1ZW0gMCAuNWVtfQpoMXtmb250LXNpemU6Mi4xcmVtO21hcmdpbi10b3A6LjVyZW19Cmgye2ZvbnQtc2l6ZToxLjVyZW19Cmgze2ZvbnQtc2l6ZToxLjJyZW19Cmg0e2ZvbnQtc2l6ZToxLjA1cmVtfQpwLHVsLG9sLGRsLGJsb2NrcXVvdGUscHJlLHRhYmxlLGZpZ3VyZXttYXJnaW46MCAwIDFlbX0KLmxlYWR7Zm9udC1zaXplOjEuMnJlbX0KLm1ldGEsLmVtcHR5e2NvbG9yOnZhcigtLW11dGVkKTtmb250LXNpemU6Ljk1cmVtfQoubWV0YSBhe2NvbG9yOmluaGVyaXR9Ci5wcm9zZSBsaStsaXttYXJnaW4tdG9wOi40ZW19Ci5wcm9zZSBibG9ja3F1b3Rle21hcmdpbi1sZWZ0OjA7cGFkZGluZzouMXJlbSAwIC4xcmVtIDEuMXJlbTtib3JkZXItbGVmdDo0cHggc29saWQgdmFyKC0tYnJhbmQpO2ZvbnQtc3R5bGU6aXRhbGljfQoucHJvc2UgZmlndXJle21hcmdpbi1sZWZ0OjA7bWFyZ2luLXJpZ2h0OjB9Ci5wcm9zZSBmaWdjYXB0aW9ue2NvbG9yOnZhcigtLW11dGVkKTtmb250LXNpemU6Ljk1cmVtfQoucHJvc2UgdGFibGV7Ym9yZGVyLWNvbGxhcHNlOmNvbGxhcHNlO3dpZHRoOjEwMCU7Zm9udC1zaXplOjFyZW19Ci5wcm9zZSB0aCwucHJvc2UgdGR7Ym9yZGVyOjFweCBzb2xpZCB2YXIoLS1saW5lKTtwYWRkaW5nOi40cmVtIC42cmVtO3RleHQtYWxpZ246bGVmdDt2ZXJ0aWNhbC1hbGlnbjp0b3A7b3ZlcmZsb3ctd3JhcDphbnl3aGVyZX0KcHJle3doaXRlLXNwYWNlOnByZS13cmFwO292ZXJmbG93LXdyYXA6YW55d2hlcmU7YmFja2dyb3VuZDp2YXIoLS1zb2Z0KTtwYWRkaW5nOjFyZW07Zm9udC1zaXplOi45cmVtfQpjb2Rle2ZvbnQtZmFtaWx5OnVpLW1vbm9zcGFjZSxTRk1vbm8tUmVndWxhcixNZW5sbyxDb25zb2xhcywiTGliZXJhdGlvbiBNb25vIixtb25vc3BhY2U7Zm9udC1zaXplOi45ZW19Cmhye2JvcmRlcjowO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpO21hcmdpbjoycmVtIDB9Ci5oZXJve2Rpc3BsYXk6YmxvY2s7bWFyZ2luOjAgMCAxLjVyZW19Ci5icmVhZGNydW1iIG9se2Rpc3BsYXk6ZmxleDtmbGV4LXdyYXA6d3JhcDttYXJnaW46MCAwIC41cmVtO3BhZGRpbmc6MDtsaXN0LXN0eWxlOm5vbmU7Zm9udC1zaXplOi45NXJlbX0KLmJyZWFkY3J1bWIgbGkrbGk6OmJlZm9yZXtjb250ZW50OiLigLoiO2NvbnRlbnQ6IuKAuiIvIiI7cGFkZGluZzowIC41cmVtO2NvbG9yOnZhcigtLW11dGVkKX0KLyogbGlzdHMgb2YgdGhpbmdzICovCi5lbnRyeS1saXN0e21hcmdpbjowIDAgMnJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouZW50cnktbGlzdD5saXtkaXNwbGF5OmZsb3ctcm9vdDtwYWRkaW5nOjEuMjVyZW0gMDtib3JkZXItdG9wOjFweCBzb2xpZCB2YXIoLS1saW5lKX0KLmVudHJ5LWxpc3QgaDN7bWFyZ2luOjAgMCAuM3JlbX0KLmVudHJ5LWxpc3QgcHttYXJnaW46MCAwIC40cmVtfQoudGh1bWJ7ZmxvYXQ6cmlnaHQ7d2lkdGg6MzAlO21heC13aWR0aDoxMHJlbTttYXJnaW46MCAwIC41cmVtIDFyZW19Ci5jYXJkc3tkaXNwbGF5OmdyaWQ7Z3JpZC10ZW1wbGF0ZS1jb2x1bW5zOnJlcGVhdChhdXRvLWZpbGwsbWlubWF4KDE1cmVtLDFmcikpO2dhcDoxcmVtO21hcmdpbjowIDAgMnJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouY2FyZHM+bGl7cGFkZGluZzoxcmVtIDEuMjVyZW07Ym9yZGVyOjFweCBzb2xpZCB2YXIoLS1saW5lKTtib3JkZXItdG9wOjRweCBzb2xpZCB2YXIoLS1icmFuZCk7Ym9yZGVyLXJhZGl1czo0cHh9Ci5jYXJkcyBoMiwuY2FyZHMgaDN7bWFyZ2luOjAgMCAuNHJlbTtmb250LXNpemU6MS4ycmVtfQouY2FyZHMgcHttYXJnaW46MCAwIC41cmVtO2ZvbnQtc2l6ZToxcmVtfQoucGlsbHN7ZGlzcGxheTpmbGV4O2ZsZXgtd3JhcDp3cmFwO2dhcDouNXJlbTttYXJnaW46MCAwIDEuNXJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQoucGlsbHMgYXtkaXNwbGF5OmlubGluZS1ibG9jaztwYWRkaW5nOi4zcmVtIC44NXJlbTtib3JkZXI6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JvcmRlci1yYWRpdXM6MnJlbTtiYWNrZ3JvdW5kOnZhcigtLXNvZnQpO2ZvbnQtc2l6ZToxcmVtO3RleHQtZGVjb3JhdGlvbjpub25lfQoucGlsbHMgYTpob3Zlcntib3JkZXItY29sb3I6dmFyKC0tbGluayl9Ci5jb3VudHtjb2xvcjp2YXIoLS1tdXRlZCl9CmgyLnRlcm1ze21hcmdpbjoycmVtIDAgLjVyZW07Zm9udC1zaXplOjFyZW07dGV4dC10cmFuc2Zvcm06dXBwZXJjYXNlO2xldHRlci1zcGFjaW5nOi4wNmVtfQouY29udGFjdCBwe21hcmdpbjowIDAgLjNyZW19Ci5idXR0b257ZGlzcGxheTppbmxpbmUtYmxvY2s7cGFkZGluZzouNnJlbSAxcmVtO2JvcmRlci1yYWRpdXM6NHB4O2JhY2tncm91bmQ6dmFyKC0tbGluayk7Y29sb3I6dmFyKC0tYmcpO2ZvbnQtd2VpZ2h0OjYwMDt0ZXh0LWRlY29yYXRpb246bm9uZX0KLnN1YnNjcmliZXttYXJnaW46Mi41cmVtIDAgMDtwYWRkaW5nOjFyZW0gMS4yNXJlbTtib3JkZXI6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JvcmRlci1yYWRpdXM6NHB4O2JhY2tncm91bmQ6dmFyKC0tc29mdCl9Ci5zdWJzY3JpYmUgaDJ7bWFyZ2luLXRvcDowO2ZvbnQtc2l6ZToxLjJyZW19Ci5zdWJzY3JpYmUgdWx7bWFyZ2luOjB9Ci8qIHBhZ2luYXRpb24sIG9sZGVyL25ld2VyICovCi5wYWdpbmF0aW9uIHVse2Rpc3BsYXk6ZmxleDtmbGV4LXdyYXA6d3JhcDtnYXA6LjVyZW07bWFyZ2luOjA7cGFkZGluZzowO2xpc3Qtc3R5bGU6bm9uZX0KLnBhZ2luYXRpb24gYXtkaXNwbGF5OmJsb2NrO21pbi13aWR0aDoyLjc1cmVtO3BhZGRpbmc6LjQ1cmVtIC44cmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7Ym9yZGVyLXJhZGl1czo0cHg7dGV4dC1hbGlnbjpjZW50ZXI7dGV4dC1kZWNvcmF0aW9uOm5vbmV9Ci5wYWdpbmF0aW9uIGFbYXJpYS1jdXJyZW50XXtiYWNrZ3JvdW5kOnZhcigtLWxpbmspO2JvcmRlci1jb2xvcjp2YXIoLS1saW5rKTtjb2xvcjp2YXIoLS1iZyk7Zm9udC13ZWlnaHQ6NzAwfQouYWRqYWNlbnR7ZGlzcGxheTpncmlkO2dyaWQtdGVtcGxhdGUtY29sdW1uczpyZXBlYXQoYXV0by1maXQsbWlubWF4KDE0cmVtLDFmcikpO2dhcDoxcmVtO21hcmdpbi10b3A6Mi41cmVtO3BhZGRpbmctdG9wOjEuNXJlbTtib3JkZXItdG9wOjFweCBzb2xpZCB2YXIoLS1saW5lKX0KLmFkamFjZW50OmVtcHR5e2Rpc3BsYXk6bm9uZX0KLmFkamFjZW50IGF7ZGlzcGxheTpibG9jaztmb250LXdlaWdodDo2MDB9Ci5hZGphY2VudCBzcGFue2Rpc3BsYXk6YmxvY2s7Y29sb3I6dmFyKC0tbXV0ZWQpO2ZvbnQtc2l6ZTouODVyZW07Zm9udC13ZWlnaHQ6NDAwO3RleHQtdHJhbnNmb3JtOnVwcGVyY2FzZTtsZXR0ZXItc3BhY2luZzouMDVlbX0KLm9sZGVye2dyaWQtY29sdW1uOi0yfQovKiBmb290ZXIgKi8KLnNpdGUtZm9vdGVye3BhZGRpbmc6MnJlbSAwO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Zm9udC1zaXplOjFyZW19Ci5mb290ZXItdGl0bGV7bWFyZ2luOjAgMCAuNzVyZW07Zm9udC13ZWlnaHQ6NzAwfQouZm9vdGVyLWxpbmtze21hcmdpbjowIDAgMXJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouZm9vdGVyLWxpbmtzIGxpe21hcmdpbjouMzVyZW0gMH0KLmNvbG9waG9ue21hcmdpbjowO2NvbG9yOnZhcigtLW11dGVkKX0KLyogZXZlbnRzIChyZXNlcnZlZCBmb3IgZXZlbnQgYW5kIGNhbGVuZGFyIHBhZ2VzKSAqLwouZXZlbnQtbGlzdHttYXJnaW46MCAwIDJyZW07cGFkZGluZzowO2xpc3Qtc3R5bGU6bm9uZX0KLmV2ZW50LWxpc3Q+bGl7ZGlzcGxheTpncmlkO2dyaWQtdGVtcGxhdGUtY29sdW1uczo3cmVtIDFmcjtnYXA6LjJyZW0gMXJlbTtwYWRkaW5nOjFyZW0gMDtib3JkZXItdG9wOjFweCBzb2xpZCB2YXIoLS1saW5lKX0KLmV2ZW50LWxpc3QgaDN7bWFyZ2luOjA7Zm9udC1zaXplOjEuMTVyZW19Ci5ldmVudC1saXN0IHB7bWFyZ2luOjB9Ci5ldmVudC10aW1le2ZvbnQtd2VpZ2h0OjcwMDtmb250LXZhcmlhbnQtbnVtZXJpYzp0YWJ1bGFyLW51bXN9Ci5pcy1jYW5jZWxsZWQgLmV2ZW50LXRpdGxle3RleHQtZGVjb3JhdGlvbjpsaW5lLXRocm91Z2h9Ci5iYWRnZXtkaXNwbGF5OmlubGluZS1ibG9jaztwYWRkaW5nOjAgLjQ1cmVtO2JvcmRlcjoxcHggc29saWQgY3VycmVudENvbG9yO2JvcmRlci1yYWRpdXM6M3B4O2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Y29sb3I6dmFyKC0tZmcpO2ZvbnQtc2l6ZTouOHJlbTtmb250LXdlaWdodDo3MDA7bGV0dGVyLXNwYWNpbmc6LjA0ZW07dGV4dC10cmFuc2Zvcm06dXBwZXJjYXNlO3ZlcnRpY2FsLWFsaWduOi4xZW19Ci5iYWRnZS1jYW5jZWxsZWR7YmFja2dyb3VuZDp2YXIoLS1iYWQtYmcpO2NvbG9yOnZhcigtLWJhZCl9Ci5iYWRnZS1wb3N0cG9uZWQsLmJhZGdlLXRlbnRhdGl2ZXtiYWNrZ3JvdW5kOnZhcigtLXdhcm4tYmcpO2NvbG9yOnZhcigtLXdhcm4pfQp0YWJsZS5tb250aHt3aWR0aDoxMDAlO3RhYmxlLWxheW91dDpmaXhlZDtib3JkZXItY29sbGFwc2U6Y29sbGFwc2U7bWFyZ2luOjAgMCAxLjVyZW07Zm9udC1zaXplOi45cmVtfQp0YWJsZS5tb250aCBjYXB0aW9ue3BhZGRpbmctYm90dG9tOi41cmVtO2ZvbnQtc2l6ZToxLjVyZW07Zm9udC13ZWlnaHQ6NzAwO3RleHQtYWxpZ246bGVmdH0KdGFibGUubW9udGggdGh7cGFkZGluZzouNHJlbSAuMnJlbTtmb250LXNpemU6Ljg1cmVtO3RleHQtYWxpZ246bGVmdH0KdGFibGUubW9udGggdGR7aGVpZ2h0OjYuNXJlbTtwYWRkaW5nOi4zcmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7dmVydGljYWwtYWxpZ246dG9wO292ZXJmbG93LXdyYXA6YW55d2hlcmV9CnRhYmxlLm1vbnRoIHRkLm91dHNpZGV7YmFja2dyb3VuZDp2YXIoLS1zb2Z0KTtjb2xvcjp2YXIoLS1tdXRlZCl9CnRhYmxlLm1vbnRoIHRkLnRvZGF5e2JvcmRlcjozcHggc29saWQgdmFyKC0tbGluayl9Ci5kYXktbnVtYmVye2Rpc3BsYXk6YmxvY2s7Zm9udC13ZWlnaHQ6NzAwfQoudG9kYXktbGFiZWx7ZGlzcGxheTpibG9jaztjb2xvcjp2YXIoLS1saW5rKTtmb250LXNpemU6Ljc1cmVtO2ZvbnQtd2VpZ2h0OjcwMH0KLmRheS1zaG9ydCwuY2VsbC1jb3VudHtkaXNwbGF5Om5vbmV9CnRhYmxlLm1vbnRoIHVse21hcmdpbjowO3BhZGRpbmc6MDtsaXN0LXN0eWxlOm5vbmV9CnRhYmxlLm1vbnRoIGxpe21hcmdpbi10b3A6LjI1cmVtO2ZvbnQtc2l6ZTouOHJlbTtsaW5lLWhlaWdodDoxLjI1fQoubW9udGgtbmF2e2Rpc3BsYXk6ZmxleDtqdXN0aWZ5LWNvbnRlbnQ6c3BhY2UtYmV0d2VlbjtnYXA6MXJlbTtmbGV4LXdyYXA6d3JhcH0KQG1lZGlhIChtYXgtd2lkdGg6NDBlbSl7CmJvZHl7Zm9udC1zaXplOjEuMDYyNXJlbX0KaDF7Zm9udC1zaXplOjEuNzVyZW19Ci53cmFwe3BhZGRpbmc6MCAxcmVtfQouZXZlbnQtbGlzdD5saXtncmlkLXRlbXBsYXRlLWNvbHVtbnM6MWZyfQp0YWJsZS5tb250aCB0ZHtoZWlnaHQ6My41cmVtO3BhZGRpbmc6LjJyZW19Ci5kYXktZnVsbHtwb3NpdGlvbjphYnNvbHV0ZTt3aWR0aDoxcHg7aGVpZ2h0OjFweDtvdmVyZmxvdzpoaWRkZW47Y2xpcC1wYXRoOmluc2V0KDUwJSk7d2hpdGUtc3BhY2U6bm93cmFwfQouZGF5LXNob3J0LC5jZWxsLWNvdW50e2Rpc3BsYXk6YmxvY2t9Ci5jZWxsLWV2ZW50c3tkaXNwbGF5Om5vbmV9Ci5jZWxsLWNvdW50e2ZvbnQtc2l6ZTouNzVyZW19Cn0KQG1lZGlhIChwcmVmZXJzLXJlZHVjZWQtbW90aW9uOm5vLXByZWZlcmVuY2Upe2h0bWx7c2Nyb2xsLWJlaGF2aW9yOnNtb290aH19CkBtZWRpYSAocHJlZmVycy1yZWR1Y2VkLW1vdGlvbjpyZWR1Y2UpeyosKjo6YmVmb3JlLCo6OmFmdGVye2FuaW1hdGlvbjpub25lIWltcG9ydGFudDt0cmFuc2l0aW9uOm5vbmUhaW1wb3J0YW50fX0KQG1lZGlhIChmb3JjZWQtY29sb3JzOmFjdGl2ZSl7LnNpdGUtbmF2IGFbYXJpYS1jdXJyZW50XSwucGFnaW5hdGlvbiBhW2FyaWEtY3VycmVudF17Ym9yZGVyLWNvbG9yOkhpZ2hsaWdodH19CkBtZWRpYSBwcmludHsKOnJvb3R7LS1iZzojZmZmOy0tZmc6IzAwMDstLW11dGVkOiMzMzM7LS1saW5lOiM5OTk7LS1zb2Z0OiNmZmY7LS1saW5rOiMwMDA7LS1icmFuZDojZmZmOy0tb24tYnJhbmQ6IzAwMH0KYm9keXtmb250LXNpemU6MTFwdH0KLnNraXAtbGluaywuc2l0ZS1uYXYsLmJyZWFkY3J1bWIsLnBhZ2luYXRpb24sLmFkamFjZW50LC5zdWJzY3JpYmUsLmZvb3Rlci1saW5rcywuYnJhbmQgaW1ne2Rpc3BsYXk6bm9uZX0KLm1hc3RoZWFkLC5zaXRlLWZvb3RlcntwYWRkaW5nOjB9Ci50YWdsaW5le2NvbG9yOiMwMDB9Ci5wcm9zZSBhW2hyZWZePSJodHRwIl06OmFmdGVye2NvbnRlbnQ6IiAoIiBhdHRyKGhyZWYpICIpIjtmb250LXNpemU6Ljg1ZW07b3ZlcmZsb3ctd3JhcDphbnl3aGVyZX0KaDEsaDIsaDN7YnJlYWstYWZ0ZXI6YXZvaWR9CmltZyxibG9ja3F1b3RlLHRye2JyZWFrLWluc2lkZTphdm9pZH0KfQo=",
+    ]
 }

@@ -1,0 +1,100 @@
+import Testing
+@testable import Porchlight
+
+struct MarkdownTests {
+    func html(_ markdown: String, _ options: CommonMark.Options = [.smart]) -> String {
+        CommonMark.render(markdown, options: options, rewrite: { _ in nil }).html
+    }
+
+    @Test func smartPunctuation() {
+        #expect(html("\"Safe streets\" -- for everyone...") == "<p>“Safe streets” – for everyone…</p>\n")
+    }
+
+    @Test func headingsGetStableUniqueIDs() {
+        let out = html("## Our Plan\n\ntext\n\n## Our plan\n\n### Step 1: *listen*")
+        #expect(out.contains("<h2 id=\"our-plan\">Our Plan</h2>"))
+        #expect(out.contains("<h2 id=\"our-plan-2\">Our plan</h2>"))
+        #expect(out.contains("<h3 id=\"step-1-listen\">Step 1: <em>listen</em></h3>"))
+    }
+
+    @Test func rawHTMLIsDroppedUnlessAllowed() {
+        let markdown = "<script>alert(1)</script>\n\nHello <b onclick=\"x()\">there</b>"
+        let safe = html(markdown)
+        #expect(!safe.contains("<script>"))
+        #expect(!safe.contains("onclick"))
+        #expect(html(markdown, [.smart, .unsafe]).contains("<script>alert(1)</script>"))
+    }
+
+    @Test func scriptLinksAreDroppedEvenWhenUnsafe() {
+        let resolver = LinkResolver(pathByContentPath: [:], allContentPaths: [], mediaFiles: [], basePath: "/")
+        for url in ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x"] {
+            #expect(resolver.resolve(url, from: "letters/a.md") == .replace(""))
+        }
+    }
+
+    @Test func firstParagraphIsPlainText() {
+        let rendered = CommonMark.render("# Title\n\nWe *will* meet at `9:00`\nin the park.\n\nMore.", options: [.smart], rewrite: { _ in nil })
+        #expect(rendered.firstParagraph == "We will meet at 9:00 in the park.")
+    }
+
+    @Test func linksReportTheirLines() {
+        var seen: [CommonMark.Link] = []
+        _ = CommonMark.render("Intro.\n\nSee [the plan](../strategy/plan.md) and\n[more](x.md).", options: [.smart]) { link in
+            seen.append(link)
+            return nil
+        }
+        #expect(seen.map(\.url) == ["../strategy/plan.md", "x.md"])
+        #expect(seen.map(\.line) == [3, 4])
+    }
+
+    @Test func inlineRenderingDropsTheParagraph() {
+        #expect(CommonMark.renderInline("Closed *Thursday*", options: [.smart]) == "Closed <em>Thursday</em>")
+    }
+}
+
+struct LinkResolverTests {
+    let resolver = LinkResolver(
+        pathByContentPath: ["strategy/community-policing.md": "strategy/community-policing/", "letters/2024-01-02-hello.md": "letters/hello/"],
+        allContentPaths: ["strategy/community-policing.md", "letters/2024-01-02-hello.md", "letters/draft.md"],
+        mediaFiles: ["map.pdf"], basePath: "/police/")
+
+    @Test(arguments: [
+        ("../strategy/community-policing.md", "/police/strategy/community-policing/"),
+        ("../strategy/community-policing.md#hot-spots", "/police/strategy/community-policing/#hot-spots"),
+        ("2024-01-02-hello.md", "/police/letters/hello/"),
+        ("./../strategy/_index.md", "/police/strategy/"),
+        ("../media/map.pdf", "/police/media/map.pdf"),
+    ])
+    func rewritesContentLinks(url: String, expected: String) {
+        #expect(resolver.resolve(url, from: "letters/2024-05-01-x.md") == .replace(expected))
+    }
+
+    @Test(arguments: ["https://stlouis-mo.gov/", "mailto:a@b.org", "#top", "/events/", "tel:+13145550100"])
+    func leavesOtherLinksAlone(url: String) {
+        #expect(resolver.resolve(url, from: "letters/x.md") == .keep)
+    }
+
+    @Test func missingFileIsBrokenWithASuggestion() {
+        guard case let .broken(message, fix) = resolver.resolve("../strategy/comunity-policing.md", from: "letters/x.md") else {
+            Issue.record("expected a broken link")
+            return
+        }
+        #expect(message.contains("Content/strategy/comunity-policing.md, which does not exist"))
+        #expect(fix == "did you mean \"../strategy/community-policing.md\"?")
+    }
+
+    @Test func draftTargetsAreBrokenWithTheirOwnReason() {
+        guard case let .broken(message, _) = resolver.resolve("draft.md", from: "letters/x.md") else {
+            Issue.record("expected a broken link")
+            return
+        }
+        #expect(message.contains("draft or not published yet"))
+    }
+
+    @Test func climbingOutOfContentIsBroken() {
+        guard case .broken = resolver.resolve("../../../etc/passwd.md", from: "letters/x.md") else {
+            Issue.record("expected a broken link")
+            return
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import Porchlight
+
+struct SiteWriterTests {
+    let good = [
+        "Content/site.yml": minimalSiteYML,
+        "Content/letters/_index.md": "---\ntitle: Letters\nkind: posts\n---\nFrom the commissioner.\n",
+        "Content/letters/2024-01-02-hello.md": "---\ntitle: Hello\ndate: 2024-01-02\ntags: [Youth]\ndistricts: [north]\naliases: [/news/hello.html]\n---\nFirst letter.\n",
+    ]
+
+    @Test func aFailedBuildLeavesThePreviousSiteUntouched() throws {
+        let site = try TempSite(good)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = try #require(site.read("letters/hello/index.html"))
+        try Data("---\ntitle: Broken\ndate: 2024-13-01\n---\n".utf8).write(to: site.url.appendingPathComponent("Content/letters/b.md"))
+        try Data("---\ntitle: Hello again\ndate: 2024-01-02\n---\nChanged.\n".utf8)
+            .write(to: site.url.appendingPathComponent("Content/letters/2024-01-02-hello.md"))
+        #expect(!site.build().succeeded)
+        #expect(site.read("letters/hello/index.html") == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.url.path).filter { $0.hasPrefix(".Public") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func theSameInputGivesTheSameBytes() throws {
+        let site = try TempSite(good)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let first = try snapshot(site.output)
+        #expect(site.build().succeeded)
+        #expect(try snapshot(site.output) == first)
+        #expect(first.keys.contains("news/hello.html"))
+        #expect(first.keys.contains("letters/feed.xml"))
+        #expect(first.keys.contains("tags/youth/index.html"))
+    }
+
+    @Test func refusesToReplaceAFolderThatIsNotASite() throws {
+        let site = try TempSite(good.merging(["Public/thesis.docx": "precious"]) { a, _ in a })
+        defer { site.remove() }
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(site.read("thesis.docx") == "precious")
+    }
+
+    @Test func refusesPathsThatClimbOut() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString)/Public")
+        let writer = try SiteWriter(output: root)
+        defer { writer.discard() }
+        for path in ["../escape.html", "/etc/passwd", "a/../../b", "./x"] {
+            #expect(throws: SiteWriter.WriterError.self) { try writer.write(path, "x") }
+        }
+    }
+
+    @Test func draftsAndScheduledEntriesStayOutUnlessAsked() throws {
+        var files = good
+        files["Content/letters/2024-03-01-draft.md"] = "---\ntitle: Draft\ndate: 2024-03-01\ndraft: true\n---\nNot yet.\n"
+        files["Content/letters/2027-01-15-later.md"] = "---\ntitle: Later\ndate: 2027-01-15\npublishDate: 2027-01-15\n---\nSoon.\n"
+        let site = try TempSite(files)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        #expect(site.read("letters/draft/index.html") == nil)
+        #expect(site.read("letters/later/index.html") == nil)
+        #expect(site.build(drafts: true).succeeded)
+        #expect(site.read("letters/draft/index.html") != nil)
+        #expect(site.read("letters/later/index.html") != nil)
+    }
+
+    func snapshot(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for path in ContentLoader.listFiles(folder) {
+            files[path] = try Data(contentsOf: folder.appendingPathComponent(path))
+        }
+        return files
+    }
+}
