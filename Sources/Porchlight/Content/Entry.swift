@@ -131,12 +131,13 @@ extension Entry {
                     : (Spelling.closest(to: name, in: known).map { "did you mean \"\($0)\"?" } ?? "use one of: \(known.joined(separator: ", "))")))
             }
         }
-        guard let title else { return nil }
-        return Entry(contentPath: contentPath, file: file, section: section, title: title, date: date("date"),
-                     author: f.string("author"), summary: f.string("summary"),
-                     tags: f.strings("tags").map(\.0).filter { !$0.isEmpty },
-                     districts: districts, draft: f.bool("draft") ?? false,
-                     publishDate: date("publishDate"), slug: slug, weight: f.int("weight"), aliases: aliases,
-                     image: image, imageAlt: imageAlt, body: matter.body, bodyLine: matter.bodyLine)
+        // Every field is read even when the title is missing, so one run reports every problem in the file.
+        let tags = f.strings("tags").map(\.0).filter { !$0.isEmpty }
+        let draft = f.bool("draft") ?? false
+        let weight = f.int("weight")
+        return Entry(contentPath: contentPath, file: file, section: section, title: title ?? "", date: date("date"),
+                     author: f.string("author"), summary: f.string("summary"), tags: tags,
+                     districts: districts, draft: draft, publishDate: date("publishDate"), slug: slug, weight: weight,
+                     aliases: aliases, image: image, imageAlt: imageAlt, body: matter.body, bodyLine: matter.bodyLine)
     }
 }

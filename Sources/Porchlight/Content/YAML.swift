@@ -101,7 +101,9 @@ struct YAMLNode {
         func at(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line + lineOffset))" }
-            return file.error(line: mark.line + lineOffset, column: mark.column, message, fix: yamlFix(problem))
+            let line = mark.line + lineOffset
+            let fix = file.line(line)?.contains("\t") == true ? "indent with spaces, not tabs" : yamlFix(problem + " " + (context?.text ?? ""))
+            return file.error(line: line, column: mark.column, message, fix: fix)
         }
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
@@ -121,7 +123,7 @@ struct YAMLNode {
         if problem.contains("mapping values are not allowed") {
             return "put quotes around a value that contains \": \" (title: \"Safety: a plan\")"
         }
-        if problem.contains("tab") { return "indent with spaces, not tabs" }
+        if problem.contains("quoted scalar") { return "close the quotes that start on the line named" }
         if problem.contains("did not find expected") { return "check the indentation and that quotes and brackets are closed" }
         return "check the YAML syntax on this line"
     }

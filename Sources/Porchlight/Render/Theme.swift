@@ -40,7 +40,7 @@ struct Theme: @unchecked Sendable {
                 library.register(try MustacheTemplate(string: text), named: name)
             } catch let error as MustacheTemplate.ParserError {
                 let file = SourceFile(path: path, text: text)
-                problems.add(file.error(line: error.context.lineNumber, column: error.context.columnNumber + 1,
+                problems.add(file.error(line: error.context.lineNumber, column: error.context.columnNumber,
                                         "the template cannot be read: \(describe(error.error))",
                                         fix: "check that every {{#section}} has its {{/section}} and every tag is closed with }}"))
             } catch {

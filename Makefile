@@ -1,0 +1,44 @@
+# Porchlight — the two commands of the quick start, and the benchmark.
+SWIFT ?= swift
+NOW ?= 2026-11-21T12:00:00-06:00
+DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/
+
+.PHONY: demo test unit judge bench cmark theme fixtures clean
+
+## Build the demo site into Public/ (installs libcmark-dev when missing).
+demo: cmark
+	$(SWIFT) build -c release --product porchlight
+	.build/release/porchlight build --now $(NOW)
+
+## Everything CI runs: unit and fixture tests, then the demo site judged by real validators.
+test: cmark
+	.ci/install-deps
+	$(SWIFT) test
+	$(SWIFT) build -c release --product porchlight
+	.build/release/porchlight check --now $(NOW)
+	.build/release/porchlight build --now $(NOW)
+	python3 .ci/judge_site.py Public --axe $(DEMO_AXE_PAGES)
+
+## Only the Swift tests.
+unit: cmark
+	$(SWIFT) test
+
+## Porchlight against Hugo on the yardstick corpus (see BENCHMARKS.md).
+bench: cmark
+	scripts/bench
+
+cmark:
+	@pkg-config --exists libcmark 2>/dev/null || { echo "installing libcmark-dev"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libcmark-dev; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq libcmark-dev; fi; }
+
+## After editing Templates/: compile the theme into the executable.
+theme:
+	scripts/embed-theme
+
+## After changing output on purpose: rewrite the fixture expectations, then review the diff.
+fixtures:
+	UPDATE_FIXTURES=1 $(SWIFT) test --filter FixtureSiteTests
+
+clean:
+	rm -rf .build Public
