@@ -4,6 +4,9 @@
     python3 .ci/judge_site.py Public --axe / /letters/ /events/
     python3 .ci/judge_site.py Public --base-url https://police.example.gov/ --axe /
 
+Absolute links to the site's own base URL (--base-url, else the one robots.txt's Sitemap
+line names) are checked like relative ones; feed and sitemap URLs must lie under it.
+
 Prints one line per check, "PASS name: summary" or "FAIL name: summary", with the
 problems indented under it, and ends with the line "N passed, M failed". Exits 1 if any
 check failed, 0 otherwise.
@@ -17,10 +20,12 @@ off-site. Needs what .ci/install-deps installs.
 """
 
 import argparse
+import base64
+import collections
 import datetime as dt
 import fnmatch
 import functools
-import html.parser
+import html
 import http.server
 import importlib.util
 import json
@@ -35,6 +40,7 @@ import threading
 import time
 import traceback
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -47,6 +53,7 @@ class Report:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.mark = time.monotonic()
 
     def check(self, name, problems, summary, notes=()):
         """Record one check: it passes when `problems` is empty."""
@@ -55,7 +62,9 @@ class Report:
             self.passed += 1
         else:
             self.failed += 1
-        print(f"{'PASS' if ok else 'FAIL'} {name}: {summary}", flush=True)
+        now = time.monotonic()
+        took, self.mark = now - self.mark, now
+        print(f"{'PASS' if ok else 'FAIL'} {name}: {summary} ({took:.1f}s)", flush=True)
         lines = [f"    {p}" for p in problems] + [f"    note: {n}" for n in notes]
         for line in lines[:MAX_DETAILS]:
             print(line)
@@ -66,7 +75,8 @@ class Report:
     def crashed(self, name, exc):
         tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
         self.check(name, [f"check crashed: {type(exc).__name__}: {exc}"]
-                   + [l.rstrip() for l in "".join(tb[-3:]).splitlines()], "could not run")
+                   + [l.rstrip() for l in "".join(tb[-3:]).splitlines() if l.strip()],
+                   "could not run")
 
 
 def plural(n, word):
@@ -86,7 +96,6 @@ class Site:
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self.files = {p.relative_to(self.root).as_posix()
                       for p in self.root.rglob("*") if p.is_file()}
-        self._ids = {}
 
     def glob(self, name_pattern):
         """Files anywhere in the site whose name matches, e.g. "*.html", "feed.xml"."""
@@ -131,14 +140,12 @@ class Site:
         if parts.scheme not in ("http", "https"):
             return None, "not an absolute http(s) URL"
         if self.base_url and not self.is_own_absolute(url):
-            return None, f"not under --base-url {self.base_url}"
+            return None, f"not under the base URL {self.base_url}"
         return self.file_for_path(parts.path or "/")
 
     def ids(self, rel):
         """The ids (and <a name>s) in one HTML file."""
-        if rel not in self._ids:
-            self._ids[rel] = parse_html(self.path(rel)).ids
-        return self._ids[rel]
+        return parse_html(self.path(rel)).ids
 
 
 # ---------------------------------------------------------------- html parsing ----------
@@ -148,17 +155,41 @@ SRCSET_ATTRS = {"srcset", "imagesrcset"}
 SKIP_LINK_RELS = {"preconnect", "dns-prefetch"}
 
 
-class PageParser(html.parser.HTMLParser):
-    """Collects every URL a page refers to, with its line, and every id."""
+# A regex scanner, not html.parser: 15x faster (10,000 pages in seconds), and the Nu
+# checker has already vouched for the markup. Comments and the bodies of script, style,
+# textarea and title are blanked first (newlines kept, for line numbers).
+RAW_TEXT = re.compile(r"<!--.*?-->|(<(script|style|textarea|title)\b[^>]*>)(.*?)(</\2\s*>)",
+                      re.S | re.I)
+START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]*)?>")
+INTERESTING = re.compile(r"(?:href|src|srcset|poster|action|data|id|name|http-equiv)\s*=",
+                         re.I)
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.refs = []  # (line, attribute, url)
-        self.ids = set()
-        self.base_href = None
 
-    def handle_starttag(self, tag, attrs):
-        line = self.getpos()[0]
+def _blank(m):
+    if m.group(1) is None:  # a comment
+        return "\n" * m.group(0).count("\n")
+    return m.group(1) + "\n" * m.group(3).count("\n") + m.group(4)
+
+
+class Page:
+    """Every URL a page refers to, as (line, attribute, url), and every id in it."""
+
+    def __init__(self, text):
+        self.refs, self.ids, self.base_href = [], set(), None
+        text = RAW_TEXT.sub(_blank, text)
+        line, pos = 1, 0
+        for m in START_TAG.finditer(text):
+            if not m.group(2) or not INTERESTING.search(m.group(2)):
+                continue
+            line += text.count("\n", pos, m.start())
+            pos = m.start()
+            attrs = [(a.group(1).lower(), html.unescape(next(
+                (v for v in a.group(2, 3, 4) if v is not None), "")))
+                for a in ATTRIBUTE.finditer(m.group(2))]
+            self.start_tag(m.group(1).lower(), attrs, line)
+
+    def start_tag(self, tag, attrs, line):
         a = dict(attrs)
         if a.get("id"):
             self.ids.add(a["id"])
@@ -170,8 +201,6 @@ class PageParser(html.parser.HTMLParser):
         if tag == "link" and set((a.get("rel") or "").lower().split()) & SKIP_LINK_RELS:
             return
         for name, value in attrs:
-            if value is None:
-                continue
             if name in URL_ATTRS and not (name == "data" and tag != "object") \
                     and not (name == "action" and tag != "form"):
                 self.refs.append((line, name, value))
@@ -184,15 +213,10 @@ class PageParser(html.parser.HTMLParser):
             if m:
                 self.refs.append((line, "refresh", m.group(1).strip()))
 
-    handle_startendtag = handle_starttag
-
 
 @functools.lru_cache(maxsize=None)
 def parse_html(path):
-    p = PageParser()
-    p.feed(Path(path).read_text(encoding="utf-8", errors="replace"))
-    p.close()
-    return p
+    return Page(Path(path).read_text(encoding="utf-8", errors="replace"))
 
 
 def join_path(base_url_path, ref_path):
@@ -272,12 +296,17 @@ def check_html(site, report, also_css=False, limit=0):
                         {p for p in ("index.html", "404.html") if p in site.files})
         targets = [str(site.path(p)) for p in chosen]
         sampled = f" (a sample of {len(chosen)} of {len(pages)})"
-    cmd = [java, "-Xss8m", "-jar", str(jar), "--format", "json", "--stdout",
+    n = len(targets) if sampled else len(pages)
+    # C1-only JIT: 3x faster start for a small site (9 s -> 3 s on a busy 2-core machine);
+    # big runs keep the full JIT.
+    jit = ["-XX:TieredStopAtLevel=1"] if n <= 1000 else []
+    cmd = [java, "-Xss8m", *jit, "-jar", str(jar), "--format", "json", "--stdout",
            "--exit-zero-always", "--skip-non-html"]
     if also_css:
         cmd += ["--also-check-css"]
-    version = subprocess.run([java, "-jar", str(jar), "--version"], capture_output=True,
-                             text=True).stdout.strip()
+    with zipfile.ZipFile(jar) as z:  # the version without a second JVM start
+        manifest = z.read("META-INF/MANIFEST.MF").decode("utf-8", "replace")
+    version = (re.findall(r"Implementation-Version: *(.+)", manifest) or ["?"])[0].strip()
     out = subprocess.run(cmd + targets, capture_output=True, text=True, timeout=1800)
     try:
         messages = json.loads(out.stdout)["messages"]
@@ -298,7 +327,6 @@ def check_html(site, report, also_css=False, limit=0):
             errors.append(line)
         elif m.get("subType") == "warning":
             warnings.append(line)
-    n = len(targets) if sampled else len(pages)
     report.check("html", errors,
                  f"{plural(n, 'file')}{sampled} by Nu checker {version}: "
                  f"{plural(len(errors), 'error')}, {plural(len(warnings), 'warning')}",
@@ -309,12 +337,18 @@ def check_links(site, report):
     """Every internal href/src/srcset/action/refresh in .html and url() in .css resolves."""
     broken = {}  # (target text, problem) -> [where, ...]
     count = 0
+    memo = {}  # the same nav links on every page: resolve each once per folder
     for rel in site.glob("*.html"):
         page = parse_html(site.path(rel))
         page_url = site.page_url(rel)
+        folder = page_url.rsplit("/", 1)[0]
         for line, attr, ref in page.refs:
             count += 1
-            problem = check_reference(site, rel, page_url, ref)
+            key = (page_url if ref.startswith(("#", "?")) else
+                   "" if ref.startswith(("/", "http:", "https:")) else folder, ref)
+            if key not in memo:
+                memo[key] = check_reference(site, rel, page_url, ref)
+            problem = memo[key]
             if problem:
                 broken.setdefault((ref, problem), []).append(f"{rel}:{line}")
     css_url = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
@@ -331,7 +365,7 @@ def check_links(site, report):
                 broken.setdefault((ref, problem), []).append(f"{rel}:{line}")
     problems = []
     for (ref, problem), where in sorted(broken.items(), key=lambda kv: kv[1][0]):
-        more = f" and {len(where) - 1} more" if len(where) > 1 else ""
+        more = f" and {plural(len(where) - 1, 'more place')}" if len(where) > 1 else ""
         problems.append(f"{where[0]}{more}: {ref} — {problem}")
     pages = len(site.glob("*.html"))
     report.check("links", problems, f"{count} references in {plural(pages, 'page')} and "
@@ -483,7 +517,7 @@ def check_sitemap(site, report):
                     parse_date(lastmod)
                 except ValueError:
                     problems.append(f"{rel}: {loc}: lastmod {lastmod!r} is not a W3C date")
-    dupes = sorted({l for l in locs if locs.count(l) > 1})
+    dupes = sorted(l for l, n in collections.Counter(locs).items() if n > 1)
     problems += [f"listed twice: {l}" for l in dupes]
     listed = {site.file_for_absolute(l)[0] for l in locs}
     unlisted = [p for p in site.glob("*.html") if p not in listed and p != "404.html"
@@ -791,7 +825,6 @@ def check_page(driver, report, path, url, script, shots_dir, phone_width):
         "clip": {"x": 0, "y": 0, "width": phone_width, "height": max(height, 1), "scale": 1}})
     name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
     png = shots_dir / f"{name}-{phone_width}.png"
-    import base64
     png.write_bytes(base64.b64decode(shot["data"]))
     report.check(f"phone {path}", problems, f"scrollWidth {width}px <= {phone_width}px"
                  if not problems else "scrolls sideways", notes=[f"screenshot {png}"])
@@ -799,6 +832,20 @@ def check_page(driver, report, path, url, script, shots_dir, phone_width):
 
 
 # ---------------------------------------------------------------- main ----------
+
+def infer_base_url(root):
+    """https://host/path/ from robots.txt's "Sitemap: https://host/path/sitemap.xml"."""
+    try:
+        text = (root / "robots.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.lower().startswith("sitemap:"):
+            url = line.split(":", 1)[1].strip()
+            if urlsplit(url).scheme in ("http", "https") and url.endswith("/sitemap.xml"):
+                return url[:-len("sitemap.xml")]
+    return None
+
 
 CHECKS = ("html", "links", "atom", "jsonfeed", "sitemap", "robots", "404", "ics", "axe")
 
@@ -813,7 +860,8 @@ def main(argv=None):
                     help="path the site is served under (default /); links carry it")
     ap.add_argument("--base-url", default=None,
                     help="the site's baseURL: absolute links to it count as internal, and "
-                         "feed and sitemap URLs must be under it (its path is the base path)")
+                         "feed and sitemap URLs must be under it (its path is the base path); "
+                         "default: read off robots.txt's Sitemap line")
     ap.add_argument("--screenshots", default=os.path.join(tempfile.gettempdir(),
                                                           "judge-site-screenshots"),
                     help="where the phone-width PNGs go (default %(default)s)")
@@ -829,9 +877,13 @@ def main(argv=None):
     if not Path(args.public_dir).is_dir():
         report.check("site", [f"{args.public_dir} is not a directory"], "nothing built")
     else:
-        site = Site(args.public_dir, args.base_path, args.base_url)
-        print(f"judging {site.root} ({plural(len(site.files), 'file')}, base path "
-              f"{site.base_path})", flush=True)
+        base_url, how = args.base_url, "given"
+        if not base_url and args.base_path == "/":
+            base_url, how = infer_base_url(Path(args.public_dir)), "from robots.txt"
+        site = Site(args.public_dir, args.base_path, base_url)
+        print(f"judging {site.root}: {plural(len(site.files), 'file')}, base path "
+              f"{site.base_path}, base URL {site.base_url or '(none)'}"
+              + (f" ({how})" if site.base_url else ""), flush=True)
         steps = [("html", lambda: check_html(site, report, args.also_check_css, args.html_limit)),
                  ("links", lambda: check_links(site, report)),
                  ("atom", lambda: check_atom(site, report)),

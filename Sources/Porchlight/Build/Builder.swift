@@ -19,17 +19,22 @@ struct RenderedEntry: Sendable {
 public enum Builder {
     public static func build(_ options: BuildOptions, write: Bool = true) -> BuildReport {
         let problems = Problems()
+        let clock = PhaseClock()
         var content = ContentLoader.load(options, problems: problems)
+        clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
         assignPaths(&content, problems: problems)
         let rendered = renderMarkdown(content, problems: problems)
+        clock.mark("render markdown")
         guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
 
         let plan = SitePlan(content: content, rendered: rendered, theme: theme, now: options.now, problems: problems)
         let outputs = plan.outputs()
+        clock.mark("plan pages")
         guard !problems.hasErrors, write else {
             return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
         }
+        defer { clock.mark("render and write") }
         return writeSite(outputs, content: content, theme: theme, options: options, problems: problems)
     }
 
@@ -169,5 +174,17 @@ public enum Builder {
         }
         let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
         return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten)
+    }
+}
+
+/// Prints how long each stage took when PORCHLIGHT_TIMING is set; for profiling, not for users.
+final class PhaseClock {
+    private let enabled = ProcessInfo.processInfo.environment["PORCHLIGHT_TIMING"] != nil
+    private var last = Date()
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data("\(phase): \(String(format: "%.3f", now.timeIntervalSince(last))) s\n".utf8))
+        last = now
     }
 }

@@ -70,16 +70,7 @@ struct CommonMark {
             return Rendered(html: "", firstParagraph: firstParagraph, headings: headings)
         }
         defer { free(cHTML) }
-        var html = String(cString: cHTML)
-        if !headings.isEmpty {
-            // cmark puts custom blocks on lines of their own; keep headings on one line as cmark does.
-            for (level, id, _) in headings {
-                html = html.replacingOccurrences(of: "<h\(level) id=\"\(id)\">\n", with: "<h\(level) id=\"\(id)\">")
-            }
-            for level in Set(headings.map(\.0)) {
-                html = html.replacingOccurrences(of: "\n</h\(level)>", with: "</h\(level)>")
-            }
-        }
+        let html = headings.isEmpty ? String(cString: cHTML) : tightenHeadings(cHTML)
         return Rendered(html: html, firstParagraph: firstParagraph, headings: headings)
     }
 
@@ -97,6 +88,42 @@ struct CommonMark {
         } else {
             cmark_node_free(custom)
         }
+    }
+
+    /// cmark puts custom blocks on lines of their own; this drops the newlines just inside `<hN id=…>` … `</hN>` in one pass.
+    private static func tightenHeadings(_ html: UnsafePointer<CChar>) -> String {
+        let count = strlen(html)
+        return html.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+            String(unsafeUninitializedCapacity: count) { out in
+                var o = 0, i = 0
+                func isDigit(_ k: Int) -> Bool { k < count && bytes[k] >= 0x31 && bytes[k] <= 0x36 }
+                while i < count {
+                    let b = bytes[i]
+                    // "\n</hN>" → "</hN>"
+                    if b == 0x0A, i + 4 < count, bytes[i + 1] == 0x3C, bytes[i + 2] == 0x2F, bytes[i + 3] == 0x68, isDigit(i + 4) {
+                        i += 1
+                        continue
+                    }
+                    out[o] = b
+                    o += 1
+                    i += 1
+                    // "<hN id=\"…\">\n" → "<hN id=\"…\">"
+                    if b == 0x3E, o >= 2, i < count, bytes[i] == 0x0A, endsHeadingOpenTag(out, o) {
+                        i += 1
+                    }
+                }
+                return o
+            }
+        }
+    }
+
+    /// Whether the tag that just ended at `end` is `<hN id=…>`.
+    private static func endsHeadingOpenTag(_ out: UnsafeMutableBufferPointer<UInt8>, _ end: Int) -> Bool {
+        var k = end - 1
+        while k > 0, end - k < 200, out[k] != 0x3C { k -= 1 }
+        guard out[k] == 0x3C, end - k > 8 else { return false }
+        return out[k + 1] == 0x68 && out[k + 2] >= 0x31 && out[k + 2] <= 0x36 && out[k + 3] == 0x20
+            && out[k + 4] == 0x69 && out[k + 5] == 0x64 && out[k + 6] == 0x3D
     }
 
     /// Inline nodes may lack a position; then the nearest block's start is the best we know.

@@ -56,12 +56,27 @@ final class SiteWriter: @unchecked Sendable {
             }
         }
         let url = staging.appendingPathComponent(parts.joined(separator: "/"))
-        do {
-            try data.write(to: url)
-        } catch {
-            throw WriterError.io("cannot write \(url.path): \(error.localizedDescription)")
-        }
+        try Self.writeFile(url.path, data)
         lock.withLock { filesWritten += 1 }
+    }
+
+    /// Plain open/write/close: Foundation's Data.write syncs every file to disk, which made builds wait on the disk.
+    private static func writeFile(_ path: String, _ data: Data) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriterError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if data.isEmpty { return }
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw WriterError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
     }
 
     func write(_ path: String, _ text: String) throws {

@@ -29,6 +29,7 @@ struct SitePlan {
     static let postsPerPage = 20
     static let feedLength = 20
     static let homeLatest = 5
+    static let districtLatest = 10
 
     var config: SiteConfig { content.config }
 
@@ -95,18 +96,12 @@ struct SitePlan {
                          ["type": "application/feed+json", "title": "\(section.title) (JSON Feed)", "url": url(section.path + "feed.json")]]
                 out += feedOutputs(section, entries)
             }
-            let chunks = section.kind == .posts ? stride(from: 0, to: max(entries.count, 1), by: Self.postsPerPage).map {
-                Array(entries[$0..<min($0 + Self.postsPerPage, entries.count)])
-            } : [entries]
-            for (i, chunk) in chunks.enumerated() {
-                let number = i + 1
-                let path = number == 1 ? section.path : "\(section.path)page/\(number)/"
-                var context: [String: Any] = ["section": sectionContext, "entries": chunk.map(summaryContext),
-                                              "hasEntries": !chunk.isEmpty]
-                if chunks.count > 1 { context["pagination"] = pagination(section.path, current: number, total: chunks.count) }
-                let title = number == 1 ? section.title : "\(section.title), page \(number)"
-                page(path, "section", title: title, description: "", context, feeds: feeds,
-                     lastmod: chunk.first?.entry.date?.dateOnly)
+            let perPage = section.kind == .posts ? Self.postsPerPage : max(entries.count, 1)
+            paginate(section.path, entries, perPage: perPage) { path, chunk, number, pagination in
+                var context: [String: Any] = ["section": sectionContext, "entries": chunk.map(summaryContext), "hasEntries": !chunk.isEmpty]
+                if let pagination { context["pagination"] = pagination }
+                page(path, "section", title: number == 1 ? section.title : "\(section.title), page \(number)", description: "",
+                     context, feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
             for (i, item) in entries.enumerated() {
                 var context: [String: Any] = ["entry": entryContext(item, section: section)]
@@ -145,8 +140,11 @@ struct SitePlan {
         let tagSlugs = tagged.keys.sorted()
         for slug in tagSlugs {
             let (name, items) = tagged[slug]!
-            page("tags/\(slug)/", "tag", title: "Tagged “\(name)”", description: "",
-                 ["tag": ["name": name], "entries": items.sorted(by: Self.newestFirst).map(summaryContext), "hasEntries": true])
+            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, pagination in
+                var context: [String: Any] = ["tag": ["name": name], "entries": chunk.map(summaryContext), "hasEntries": true]
+                if let pagination { context["pagination"] = pagination }
+                page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "", context)
+            }
         }
         page("tags/", "tags", title: "Tags", description: "",
              ["tags": tagSlugs.map { ["name": tagged[$0]!.name, "url": url("tags/\($0)/"), "count": tagged[$0]!.entries.count] as [String: Any] },
@@ -154,7 +152,7 @@ struct SitePlan {
 
         // Districts.
         for district in config.districts {
-            let items = everything.filter { $0.entry.districts.contains(district.slug) }.sorted(by: Self.newestFirst)
+            let items = everything.filter { $0.entry.districts.contains(district.slug) }.sorted(by: Self.newestFirst).prefix(Self.districtLatest)
             var districtContext: [String: Any] = ["name": district.name, "slug": district.slug,
                                                   "summaryHTML": CommonMark.render(district.summary, options: markdownOptions, rewrite: { _ in nil }).html]
             if let contact = district.contact {
@@ -300,6 +298,18 @@ struct SitePlan {
             }
         }
         return ["url": src, "alt": entry.imageAlt ?? ""]
+    }
+
+    /// Splits a list into pages of `perPage`: the first at `basePath`, the rest at `basePath/page/N/`.
+    private func paginate(_ basePath: String, _ items: [RenderedEntry], perPage: Int,
+                          _ makePage: (String, [RenderedEntry], Int, [String: Any]?) -> Void) {
+        let starts = Array(stride(from: 0, to: max(items.count, 1), by: perPage))
+        for (i, start) in starts.enumerated() {
+            let chunk = Array(items[start..<min(start + perPage, items.count)])
+            let number = i + 1
+            makePage(number == 1 ? basePath : "\(basePath)page/\(number)/", chunk, number,
+                     starts.count > 1 ? pagination(basePath, current: number, total: starts.count) : nil)
+        }
     }
 
     private func pagination(_ sectionPath: String, current: Int, total: Int) -> [String: Any] {
