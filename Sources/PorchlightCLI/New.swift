@@ -16,7 +16,7 @@ struct New: ParsableCommand {
     @Argument(help: "Its title, in quotes.")
     var title: String
 
-    @Option(name: .long, help: ArgumentHelp("The section folder under Content/ (letters: letters; pages: strategy).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The section folder under Content/ (letters go to letters/; pages to the top of Content/ unless given).", valueName: "name"))
     var section: String?
 
     @Option(name: .long, help: ArgumentHelp("The folder holding Content/.", valueName: "folder"))

@@ -13,8 +13,11 @@ struct DefaultThemeTests {
             if path.hasPrefix("assets/") { assets[String(path.dropFirst(7))] = data }
             else if path.hasSuffix(".mustache") { onDisk[String(path.dropLast(9))] = String(decoding: data, as: UTF8.self) }
         }
-        #expect(DefaultTheme.templates == onDisk, "run scripts/embed-theme")
-        #expect(DefaultTheme.assets.compactMapValues { Data(base64Encoded: $0) } == assets, "run scripts/embed-theme")
+        let stale = Set(onDisk.keys).union(DefaultTheme.templates.keys).filter { onDisk[$0] != DefaultTheme.templates[$0] }
+        #expect(stale.isEmpty, "templates differ from the embedded theme: \(stale.sorted()) — run scripts/embed-theme")
+        let embedded = DefaultTheme.assets.compactMapValues { Data(base64Encoded: $0) }
+        let staleAssets = Set(assets.keys).union(embedded.keys).filter { assets[$0] != embedded[$0] }
+        #expect(staleAssets.isEmpty, "assets differ from the embedded theme: \(staleAssets.sorted()) — run scripts/embed-theme")
     }
 
     @Test func everyPageTemplateIsThere() {

@@ -26,9 +26,11 @@ public enum Builder {
         assignPaths(&content, problems: problems)
         let rendered = renderMarkdown(content, problems: problems)
         clock.mark("render markdown")
+        let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
+        clock.mark("expand events")
         guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
 
-        let plan = SitePlan(content: content, rendered: rendered, theme: theme, now: options.now, problems: problems)
+        let plan = SitePlan(content: content, rendered: rendered, theme: theme, calendar: calendar, now: options.now, problems: problems)
         let outputs = plan.outputs()
         clock.mark("plan pages")
         guard !problems.hasErrors, write else {

@@ -26,6 +26,8 @@ public struct SiteContent: Sendable {
     public var media: [String]
     /// Every Markdown file by its path below `Content/`, published or not, for link checking.
     public var allContentPaths: Set<String>
+    /// Events and series from `Content/events/`, in file-name order.
+    public var events: [Event] = []
 }
 
 public struct BuildOptions: Sendable {
@@ -116,6 +118,27 @@ enum ContentLoader {
                 if let publish = entry.publishDate, publish.instant > options.now { continue }
             }
             if let folder { sections[folder]?.entries.append(entry) } else { content.pages.append(entry) }
+        }
+        let eventFiles = files.filter { $0.hasPrefix("events/") && ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) }
+        for path in files where path.hasPrefix("events/") && !eventFiles.contains(path) && !path.hasSuffix(".md") {
+            problems.add(.warning(SourceLocation(path: "Content/" + path), "only .yml files in Content/events/ are read",
+                                  fix: "rename it to end in .yml"))
+        }
+        let readEvents: [(Event?, [Diagnostic])] = eventFiles.parallelMap { path in
+            let problems = Problems()
+            var event: Event?
+            switch SourceFile.read(contentFolder.appendingPathComponent(path), displayPath: "Content/" + path) {
+            case let .failure(diagnostic): problems.add(diagnostic)
+            case let .success(file):
+                let name = (path as NSString).lastPathComponent
+                let slug = Slug.fromFileName((name as NSString).deletingPathExtension + ".md")
+                event = EventReader(config: config, problems: problems, file: file).read(slug: slug)
+            }
+            return (event, problems.list)
+        }
+        for (event, diagnostics) in readEvents {
+            problems.add(contentsOf: diagnostics)
+            if let event { content.events.append(event) }
         }
         content.sections = sections.values.sorted { $0.name < $1.name }.map { section in
             var section = section

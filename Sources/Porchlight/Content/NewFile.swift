@@ -24,7 +24,7 @@ public enum NewFile {
 
                 ## A heading
 
-                Link to another page by its file: [our strategy](../strategy/community-policing.md).
+                Link to another page by its file, like `[our strategy](../strategy/community-policing.md)`.
 
                 """)
         case "event":
@@ -47,7 +47,7 @@ public enum NewFile {
 
                 """)
         default:
-            return ("\(section ?? "strategy")/\(slug).md", """
+            return ((section.map { "\($0)/" } ?? "") + "\(slug).md", """
                 ---
                 title: \(quoted)
                 summary: One sentence that says what this page is about.

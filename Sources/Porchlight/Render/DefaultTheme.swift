@@ -151,6 +151,152 @@ enum DefaultTheme {
 {{> footer}}
 
 """#,
+        "event-days": #"""
+{{#hasDays}}
+{{#days}}
+<h2 id="day-{{iso}}">{{heading}}</h2>
+<ul class="event-list">
+{{#items}}
+<li{{#isCancelled}} class="is-cancelled"{{/isCancelled}}>
+<p class="event-time"><time datetime="{{startISO}}">{{timeText}}</time></p>
+<div>
+<h3 class="event-title"><a href="{{url}}">{{title}}</a>{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</h3>
+{{#place}}
+<p class="meta">{{place}}</p>
+{{/place}}
+{{#note}}
+<p><strong>Note:</strong> {{note}}</p>
+{{/note}}
+</div>
+</li>
+{{/items}}
+</ul>
+{{/days}}
+{{/hasDays}}
+
+"""#,
+        "event": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+<li><a href="{{site.root}}events/">Events</a></li>
+</ol>
+</nav>
+{{#event}}
+<article class="entry{{#isCancelled}} is-cancelled{{/isCancelled}}">
+<h1>{{title}}{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</h1>
+{{#summary}}
+<p class="lead">{{summary}}</p>
+{{/summary}}
+<h2>When</h2>
+{{#when}}
+<p><time datetime="{{whenISO}}">{{when}}</time></p>
+{{/when}}
+{{#ruleText}}
+<p>{{ruleText}}</p>
+{{/ruleText}}
+{{#isSeries}}
+{{#hasUpcoming}}
+<h3>Next dates</h3>
+<ul class="event-list">
+{{#upcoming}}
+<li{{#isCancelled}} class="is-cancelled"{{/isCancelled}}>
+<p class="event-time"><time datetime="{{startISO}}">{{dayText}}</time></p>
+<div>
+<p class="event-title">{{timeText}}{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</p>
+{{#place}}<p class="meta">{{place}}</p>{{/place}}
+{{#note}}<p><strong>Note:</strong> {{note}}</p>{{/note}}
+</div>
+</li>
+{{/upcoming}}
+</ul>
+{{/hasUpcoming}}
+{{^hasUpcoming}}
+<p>There are no more dates in this series.</p>
+{{/hasUpcoming}}
+{{/isSeries}}
+{{#location}}
+<h2>Where</h2>
+{{#name}}<p><strong>{{name}}</strong></p>{{/name}}
+{{#address}}<p>{{address}} · <a href="{{directionsURL}}">Directions<span class="visually-hidden"> to {{address}}</span></a></p>{{/address}}
+{{#notes}}<p>{{notes}}</p>{{/notes}}
+{{#online}}<p>Online: <a href="{{online}}">join the event online</a></p>{{/online}}
+{{#url}}<p><a href="{{url}}">About the place</a></p>{{/url}}
+{{/location}}
+{{#descriptionHTML}}
+<h2>About</h2>
+<div class="prose">{{{descriptionHTML}}}</div>
+{{/descriptionHTML}}
+<h2>Good to know</h2>
+<ul>
+{{#cost}}<li>Cost: {{cost}}</li>{{/cost}}
+{{#registration}}<li><a href="{{registration}}">Register for {{title}}</a></li>{{/registration}}
+{{#accessibility}}<li>Accessibility: {{accessibility}}</li>{{/accessibility}}
+{{#languages}}<li>Languages: {{languages}}</li>{{/languages}}
+{{#organizer}}<li>Organizer: {{#name}}{{name}}{{/name}}{{#email}} · <a href="mailto:{{email}}">{{email}}</a>{{/email}}{{#phoneURL}} · <a href="{{phoneURL}}">{{phone}}</a>{{/phoneURL}}</li>{{/organizer}}
+</ul>
+<h2>Add to your calendar</h2>
+<ul class="pills">
+{{#googleURL}}<li><a href="{{googleURL}}">Google Calendar<span class="visually-hidden"> (next date)</span></a></li>{{/googleURL}}
+{{#outlookURL}}<li><a href="{{outlookURL}}">Outlook<span class="visually-hidden"> (next date)</span></a></li>{{/outlookURL}}
+<li><a href="{{icsURL}}">Download .ics<span class="visually-hidden"> with every date</span></a></li>
+<li><a href="{{webcalURL}}">Subscribe<span class="visually-hidden"> to {{title}} in your calendar app</span></a></li>
+</ul>
+{{#image}}
+<img class="hero" src="{{url}}" alt="{{alt}}">
+{{/image}}
+<p class="meta">
+{{#categories}}<a href="{{url}}">{{name}}</a> · {{/categories}}
+{{#districts}}<a href="{{url}}">{{name}}</a> · {{/districts}}
+<a href="{{site.root}}events/">All events</a>
+</p>
+</article>
+<script type="application/ld+json">{{{jsonLDHTML}}}</script>
+{{/event}}
+{{> footer}}
+
+"""#,
+        "events": #"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+{{#isPast}}<li><a href="{{upcomingURL}}">Events</a></li>{{/isPast}}
+</ol>
+</nav>
+<h1>{{page.title}}</h1>
+<p class="lead">{{intro}}</p>
+<nav aria-label="Event views">
+<ul class="pills">
+<li><a href="{{upcomingURL}}"{{^isPast}} aria-current="page"{{/isPast}}>Upcoming</a></li>
+<li><a href="{{calendarURL}}">Month calendar</a></li>
+<li><a href="{{pastURL}}"{{#isPast}} aria-current="page"{{/isPast}}>Past events</a></li>
+</ul>
+</nav>
+<h2>Show only</h2>
+<ul class="pills">
+{{#filters.categories}}
+<li><a href="{{url}}">{{name}}</a></li>
+{{/filters.categories}}
+{{#filters.districts}}
+<li><a href="{{url}}">{{name}}</a></li>
+{{/filters.districts}}
+</ul>
+{{> event-days}}
+{{^hasDays}}
+<p class="empty">No events are listed here right now.</p>
+{{/hasDays}}
+<div class="subscribe">
+<h2>Add these events to your calendar</h2>
+<ul>
+<li><a href="{{webcalURL}}">Subscribe in your calendar app</a> (Apple Calendar, Outlook)</li>
+<li><a href="{{icsURL}}">Download the iCalendar feed</a> (for Google Calendar: “Add calendar → From URL”)</li>
+</ul>
+</div>
+{{> footer}}
+
+"""#,
         "footer": #"""
 </main>
 <footer class="site-footer">
@@ -273,6 +419,66 @@ enum DefaultTheme {
 {{> footer}}
 
 """#,
+        "month": ##"""
+{{> header}}
+<nav class="breadcrumb" aria-label="Breadcrumb">
+<ol>
+<li><a href="{{site.root}}">Home</a></li>
+<li><a href="{{eventsURL}}">Events</a></li>
+</ol>
+</nav>
+{{#month}}
+<h1>{{title}}</h1>
+<nav class="adjacent" aria-label="Months">{{#prevURL}}<a href="{{prevURL}}"><span>Previous month</span> {{prevTitle}}</a>{{/prevURL}}{{#nextURL}}<a class="older" href="{{nextURL}}"><span>Next month</span> {{nextTitle}}</a>{{/nextURL}}</nav>
+<table class="month">
+<caption>Events in {{title}}</caption>
+<thead>
+<tr>
+{{#dayNames}}
+<th scope="col"><span class="day-full">{{full}}</span><span class="day-short" aria-hidden="true">{{short}}</span></th>
+{{/dayNames}}
+</tr>
+</thead>
+<tbody>
+{{#weeks}}
+<tr>
+{{#days}}
+{{#blank}}<td class="outside"></td>{{/blank}}
+{{^blank}}
+<td{{#isToday}} class="today"{{/isToday}}>
+<span class="day-number"><time datetime="{{iso}}">{{number}}</time></span>
+{{#isToday}}<span class="today-label">Today</span>{{/isToday}}
+{{#hasItems}}
+<a class="cell-count" href="#day-{{iso}}">{{countText}}<span class="visually-hidden"> on {{label}}</span></a>
+<ul class="cell-events">
+{{#items}}
+<li><a href="{{url}}">{{timeText}} {{title}}{{#statusLabel}} ({{statusLabel}}){{/statusLabel}}</a></li>
+{{/items}}
+</ul>
+{{/hasItems}}
+</td>
+{{/blank}}
+{{/days}}
+</tr>
+{{/weeks}}
+</tbody>
+</table>
+<h2>{{title}} as a list</h2>
+{{> event-days}}
+{{^hasDays}}
+<p class="empty">No events this month.</p>
+{{/hasDays}}
+{{/month}}
+<div class="subscribe">
+<h2>Add these events to your calendar</h2>
+<ul>
+<li><a href="{{webcalURL}}">Subscribe in your calendar app</a></li>
+<li><a href="{{icsURL}}">Download the iCalendar feed</a></li>
+</ul>
+</div>
+{{> footer}}
+
+"""##,
         "pagination": #"""
 {{#pagination}}
 <nav class="pagination" aria-label="Pages">
@@ -381,6 +587,6 @@ enum DefaultTheme {
     /// Assets by path below assets/, base64 so any file type survives.
     static let assets: [String: String] = [
         "favicon.svg": "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTIiIGZpbGw9IiMxMzMxNWMiLz48Y2lyY2xlIGN4PSI0NiIgY3k9IjM0IiByPSI5IiBmaWxsPSIjZmZkODRkIiBvcGFjaXR5PSIuMzUiLz48cGF0aCBkPSJNMTAgMzIgMzIgMTNsMjIgMTloLTZ2MjBIMTZWMzJ6IiBmaWxsPSIjZmZmIi8+PHBhdGggZD0iTTI3IDM4aDEwdjE0SDI3eiIgZmlsbD0iIzEzMzE1YyIvPjxjaXJjbGUgY3g9IjQzIiBjeT0iMzciIHI9IjMuNSIgZmlsbD0iI2YyYjcwNSIvPjwvc3ZnPgo=",
-        "style.css": "LyogUG9yY2hsaWdodCBkZWZhdWx0IHRoZW1lLiBObyB3ZWIgZm9udHMsIG5vIHNjcmlwdHMsIG5vIHRoaXJkLXBhcnR5IHJlcXVlc3RzLiAqLwo6cm9vdHstLWJnOiNmZmY7LS1mZzojMWQyMzI5Oy0tbXV0ZWQ6IzUwNWE2NjstLWxpbmU6I2NmZDZkZTstLXNvZnQ6I2YyZjVmODstLWJyYW5kOiMxMzMxNWM7LS1vbi1icmFuZDojZmZmOy0tbGluazojMGI1N2E0Oy0tZm9jdXM6I2ZmZDg0ZDstLWluazojMGIwYzBjOy0td2Fybi1iZzojZmZmM2NkOy0td2FybjojOGE1MzAwOy0tYmFkLWJnOiNmZGU4ZTg7LS1iYWQ6I2E0MTYxYTstLW1lYXN1cmU6NjhjaDtjb2xvci1zY2hlbWU6bGlnaHQgZGFya30KQG1lZGlhIChwcmVmZXJzLWNvbG9yLXNjaGVtZTpkYXJrKXs6cm9vdHstLWJnOiMxNDE4MWQ7LS1mZzojZTZlOWVkOy0tbXV0ZWQ6I2FhYjNiZDstLWxpbmU6IzNiNDQ0ZjstLXNvZnQ6IzFkMjMyYTstLWJyYW5kOiMwYzFlMzY7LS1saW5rOiM4Y2M0ZmY7LS13YXJuLWJnOiMzNTJhMGI7LS13YXJuOiNmMGMxNWE7LS1iYWQtYmc6IzNhMTQxNjstLWJhZDojZmZhM2EzfX0KKiwqOjpiZWZvcmUsKjo6YWZ0ZXJ7Ym94LXNpemluZzpib3JkZXItYm94fQpodG1sey13ZWJraXQtdGV4dC1zaXplLWFkanVzdDoxMDAlO3RleHQtc2l6ZS1hZGp1c3Q6MTAwJX0KYm9keXttYXJnaW46MDtiYWNrZ3JvdW5kOnZhcigtLWJnKTtjb2xvcjp2YXIoLS1mZyk7Zm9udDoxLjEyNXJlbS8xLjYgc3lzdGVtLXVpLC1hcHBsZS1zeXN0ZW0sIlNlZ29lIFVJIixSb2JvdG8sIkhlbHZldGljYSBOZXVlIixBcmlhbCwiTm90byBTYW5zIiwiTGliZXJhdGlvbiBTYW5zIixzYW5zLXNlcmlmO292ZXJmbG93LXdyYXA6YnJlYWstd29yZH0KaW1ne21heC13aWR0aDoxMDAlO2hlaWdodDphdXRvfQphe2NvbG9yOnZhcigtLWxpbmspO3RleHQtdW5kZXJsaW5lLW9mZnNldDouMTVlbX0KYTpob3Zlcnt0ZXh0LWRlY29yYXRpb24tdGhpY2tuZXNzOi4xNWVtfQo6Zm9jdXMtdmlzaWJsZXtvdXRsaW5lOjNweCBzb2xpZCB2YXIoLS1mZyk7b3V0bGluZS1vZmZzZXQ6MnB4fQphOmZvY3VzLXZpc2libGV7b3V0bGluZTozcHggc29saWQgdHJhbnNwYXJlbnQ7YmFja2dyb3VuZDp2YXIoLS1mb2N1cyk7Y29sb3I6dmFyKC0taW5rKTtib3gtc2hhZG93OjAgLTJweCB2YXIoLS1mb2N1cyksMCA0cHggdmFyKC0taW5rKTt0ZXh0LWRlY29yYXRpb246bm9uZX0KbWFpbjpmb2N1c3tvdXRsaW5lOm5vbmV9Ci53cmFwe21heC13aWR0aDpjYWxjKHZhcigtLW1lYXN1cmUpICsgMi41cmVtKTttYXJnaW46MCBhdXRvO3BhZGRpbmc6MCAxLjI1cmVtfQoud3JhcC13aWRle21heC13aWR0aDo3MnJlbX0KLnZpc3VhbGx5LWhpZGRlbntwb3NpdGlvbjphYnNvbHV0ZSFpbXBvcnRhbnQ7d2lkdGg6MXB4O2hlaWdodDoxcHg7bWFyZ2luOi0xcHg7cGFkZGluZzowO292ZXJmbG93OmhpZGRlbjtjbGlwOnJlY3QoMCAwIDAgMCk7Y2xpcC1wYXRoOmluc2V0KDUwJSk7d2hpdGUtc3BhY2U6bm93cmFwO2JvcmRlcjowfQouc2tpcC1saW5re3Bvc2l0aW9uOmFic29sdXRlO2xlZnQ6Ljc1cmVtO3RvcDotMjByZW07ei1pbmRleDo5O3BhZGRpbmc6LjZyZW0gMXJlbTtmb250LXdlaWdodDo3MDB9Ci5za2lwLWxpbms6Zm9jdXN7dG9wOi43NXJlbX0KLyogaGVhZGVyICovCi5ub3RpY2V7YmFja2dyb3VuZDp2YXIoLS13YXJuLWJnKTtib3JkZXItYm90dG9tOjNweCBzb2xpZCB2YXIoLS13YXJuKTtwYWRkaW5nOi43NXJlbSAwfQoubm90aWNlIHB7bWFyZ2luOjB9Ci5tYXN0aGVhZHtiYWNrZ3JvdW5kOnZhcigtLWJyYW5kKTtjb2xvcjp2YXIoLS1vbi1icmFuZCk7cGFkZGluZzoxcmVtIDB9Ci5icmFuZHtkaXNwbGF5OmlubGluZS1mbGV4O2FsaWduLWl0ZW1zOmNlbnRlcjtnYXA6LjY1cmVtO2NvbG9yOnZhcigtLW9uLWJyYW5kKTtmb250LXNpemU6MS4zNXJlbTtmb250LXdlaWdodDo3MDA7bGluZS1oZWlnaHQ6MS4yO3RleHQtZGVjb3JhdGlvbjpub25lfQouYnJhbmQgaW1ne3dpZHRoOjIuNXJlbTtoZWlnaHQ6Mi41cmVtO2ZsZXg6bm9uZX0KLnRhZ2xpbmV7bWFyZ2luOi40cmVtIDAgMDtjb2xvcjojZGNlNWYwO2ZvbnQtc2l6ZTouOTVyZW19Ci5zaXRlLW5hdntiYWNrZ3JvdW5kOnZhcigtLXNvZnQpO2JvcmRlci1ib3R0b206MXB4IHNvbGlkIHZhcigtLWxpbmUpfQouc2l0ZS1uYXYgdWx7ZGlzcGxheTpmbGV4O2ZsZXgtd3JhcDp3cmFwO2dhcDowIDEuNXJlbTttYXJnaW46MDtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouc2l0ZS1uYXYgYXtkaXNwbGF5OmJsb2NrO3BhZGRpbmc6LjY1cmVtIDAgLjVyZW07Ym9yZGVyLWJvdHRvbTo0cHggc29saWQgdHJhbnNwYXJlbnQ7Y29sb3I6dmFyKC0tZmcpO2ZvbnQtd2VpZ2h0OjYwMDt0ZXh0LWRlY29yYXRpb246bm9uZX0KLnNpdGUtbmF2IGE6aG92ZXJ7Ym9yZGVyLWNvbG9yOnZhcigtLWxpbmUpfQouc2l0ZS1uYXYgYVthcmlhLWN1cnJlbnRde2JvcmRlci1jb2xvcjp2YXIoLS1saW5rKX0KLyogY29udGVudCAqLwptYWlue2Rpc3BsYXk6YmxvY2s7cGFkZGluZy10b3A6MS4yNXJlbTtwYWRkaW5nLWJvdHRvbTozcmVtfQpoMSxoMixoMyxoNHtsaW5lLWhlaWdodDoxLjI1O21hcmdpbjoxLjc1ZW0gMCAuNWVtfQpoMXtmb250LXNpemU6Mi4xcmVtO21hcmdpbi10b3A6LjVyZW19Cmgye2ZvbnQtc2l6ZToxLjVyZW19Cmgze2ZvbnQtc2l6ZToxLjJyZW19Cmg0e2ZvbnQtc2l6ZToxLjA1cmVtfQpwLHVsLG9sLGRsLGJsb2NrcXVvdGUscHJlLHRhYmxlLGZpZ3VyZXttYXJnaW46MCAwIDFlbX0KLmxlYWR7Zm9udC1zaXplOjEuMnJlbX0KLm1ldGEsLmVtcHR5e2NvbG9yOnZhcigtLW11dGVkKTtmb250LXNpemU6Ljk1cmVtfQoubWV0YSBhe2NvbG9yOmluaGVyaXR9Ci5wcm9zZSBsaStsaXttYXJnaW4tdG9wOi40ZW19Ci5wcm9zZSBibG9ja3F1b3Rle21hcmdpbi1sZWZ0OjA7cGFkZGluZzouMXJlbSAwIC4xcmVtIDEuMXJlbTtib3JkZXItbGVmdDo0cHggc29saWQgdmFyKC0tYnJhbmQpO2ZvbnQtc3R5bGU6aXRhbGljfQoucHJvc2UgZmlndXJle21hcmdpbi1sZWZ0OjA7bWFyZ2luLXJpZ2h0OjB9Ci5wcm9zZSBmaWdjYXB0aW9ue2NvbG9yOnZhcigtLW11dGVkKTtmb250LXNpemU6Ljk1cmVtfQoucHJvc2UgdGFibGV7Ym9yZGVyLWNvbGxhcHNlOmNvbGxhcHNlO3dpZHRoOjEwMCU7Zm9udC1zaXplOjFyZW19Ci5wcm9zZSB0aCwucHJvc2UgdGR7Ym9yZGVyOjFweCBzb2xpZCB2YXIoLS1saW5lKTtwYWRkaW5nOi40cmVtIC42cmVtO3RleHQtYWxpZ246bGVmdDt2ZXJ0aWNhbC1hbGlnbjp0b3A7b3ZlcmZsb3ctd3JhcDphbnl3aGVyZX0KcHJle3doaXRlLXNwYWNlOnByZS13cmFwO292ZXJmbG93LXdyYXA6YW55d2hlcmU7YmFja2dyb3VuZDp2YXIoLS1zb2Z0KTtwYWRkaW5nOjFyZW07Zm9udC1zaXplOi45cmVtfQpjb2Rle2ZvbnQtZmFtaWx5OnVpLW1vbm9zcGFjZSxTRk1vbm8tUmVndWxhcixNZW5sbyxDb25zb2xhcywiTGliZXJhdGlvbiBNb25vIixtb25vc3BhY2U7Zm9udC1zaXplOi45ZW19Cmhye2JvcmRlcjowO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpO21hcmdpbjoycmVtIDB9Ci5oZXJve2Rpc3BsYXk6YmxvY2s7bWFyZ2luOjAgMCAxLjVyZW19Ci5icmVhZGNydW1iIG9se2Rpc3BsYXk6ZmxleDtmbGV4LXdyYXA6d3JhcDttYXJnaW46MCAwIC41cmVtO3BhZGRpbmc6MDtsaXN0LXN0eWxlOm5vbmU7Zm9udC1zaXplOi45NXJlbX0KLmJyZWFkY3J1bWIgbGkrbGk6OmJlZm9yZXtjb250ZW50OiLigLoiO2NvbnRlbnQ6IuKAuiIvIiI7cGFkZGluZzowIC41cmVtO2NvbG9yOnZhcigtLW11dGVkKX0KLyogbGlzdHMgb2YgdGhpbmdzICovCi5lbnRyeS1saXN0e21hcmdpbjowIDAgMnJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouZW50cnktbGlzdD5saXtkaXNwbGF5OmZsb3ctcm9vdDtwYWRkaW5nOjEuMjVyZW0gMDtib3JkZXItdG9wOjFweCBzb2xpZCB2YXIoLS1saW5lKX0KLmVudHJ5LWxpc3QgaDN7bWFyZ2luOjAgMCAuM3JlbX0KLmVudHJ5LWxpc3QgcHttYXJnaW46MCAwIC40cmVtfQoudGh1bWJ7ZmxvYXQ6cmlnaHQ7d2lkdGg6MzAlO21heC13aWR0aDoxMHJlbTttYXJnaW46MCAwIC41cmVtIDFyZW19Ci5jYXJkc3tkaXNwbGF5OmdyaWQ7Z3JpZC10ZW1wbGF0ZS1jb2x1bW5zOnJlcGVhdChhdXRvLWZpbGwsbWlubWF4KDE1cmVtLDFmcikpO2dhcDoxcmVtO21hcmdpbjowIDAgMnJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouY2FyZHM+bGl7cGFkZGluZzoxcmVtIDEuMjVyZW07Ym9yZGVyOjFweCBzb2xpZCB2YXIoLS1saW5lKTtib3JkZXItdG9wOjRweCBzb2xpZCB2YXIoLS1icmFuZCk7Ym9yZGVyLXJhZGl1czo0cHh9Ci5jYXJkcyBoMiwuY2FyZHMgaDN7bWFyZ2luOjAgMCAuNHJlbTtmb250LXNpemU6MS4ycmVtfQouY2FyZHMgcHttYXJnaW46MCAwIC41cmVtO2ZvbnQtc2l6ZToxcmVtfQoucGlsbHN7ZGlzcGxheTpmbGV4O2ZsZXgtd3JhcDp3cmFwO2dhcDouNXJlbTttYXJnaW46MCAwIDEuNXJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQoucGlsbHMgYXtkaXNwbGF5OmlubGluZS1ibG9jaztwYWRkaW5nOi4zcmVtIC44NXJlbTtib3JkZXI6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JvcmRlci1yYWRpdXM6MnJlbTtiYWNrZ3JvdW5kOnZhcigtLXNvZnQpO2ZvbnQtc2l6ZToxcmVtO3RleHQtZGVjb3JhdGlvbjpub25lfQoucGlsbHMgYTpob3Zlcntib3JkZXItY29sb3I6dmFyKC0tbGluayl9Ci5jb3VudHtjb2xvcjp2YXIoLS1tdXRlZCl9CmgyLnRlcm1ze21hcmdpbjoycmVtIDAgLjVyZW07Zm9udC1zaXplOjFyZW07dGV4dC10cmFuc2Zvcm06dXBwZXJjYXNlO2xldHRlci1zcGFjaW5nOi4wNmVtfQouY29udGFjdCBwe21hcmdpbjowIDAgLjNyZW19Ci5idXR0b257ZGlzcGxheTppbmxpbmUtYmxvY2s7cGFkZGluZzouNnJlbSAxcmVtO2JvcmRlci1yYWRpdXM6NHB4O2JhY2tncm91bmQ6dmFyKC0tbGluayk7Y29sb3I6dmFyKC0tYmcpO2ZvbnQtd2VpZ2h0OjYwMDt0ZXh0LWRlY29yYXRpb246bm9uZX0KLnN1YnNjcmliZXttYXJnaW46Mi41cmVtIDAgMDtwYWRkaW5nOjFyZW0gMS4yNXJlbTtib3JkZXI6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JvcmRlci1yYWRpdXM6NHB4O2JhY2tncm91bmQ6dmFyKC0tc29mdCl9Ci5zdWJzY3JpYmUgaDJ7bWFyZ2luLXRvcDowO2ZvbnQtc2l6ZToxLjJyZW19Ci5zdWJzY3JpYmUgdWx7bWFyZ2luOjB9Ci8qIHBhZ2luYXRpb24sIG9sZGVyL25ld2VyICovCi5wYWdpbmF0aW9uIHVse2Rpc3BsYXk6ZmxleDtmbGV4LXdyYXA6d3JhcDtnYXA6LjVyZW07bWFyZ2luOjA7cGFkZGluZzowO2xpc3Qtc3R5bGU6bm9uZX0KLnBhZ2luYXRpb24gYXtkaXNwbGF5OmJsb2NrO21pbi13aWR0aDoyLjc1cmVtO3BhZGRpbmc6LjQ1cmVtIC44cmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7Ym9yZGVyLXJhZGl1czo0cHg7dGV4dC1hbGlnbjpjZW50ZXI7dGV4dC1kZWNvcmF0aW9uOm5vbmV9Ci5wYWdpbmF0aW9uIGFbYXJpYS1jdXJyZW50XXtiYWNrZ3JvdW5kOnZhcigtLWxpbmspO2JvcmRlci1jb2xvcjp2YXIoLS1saW5rKTtjb2xvcjp2YXIoLS1iZyk7Zm9udC13ZWlnaHQ6NzAwfQouYWRqYWNlbnR7ZGlzcGxheTpncmlkO2dyaWQtdGVtcGxhdGUtY29sdW1uczpyZXBlYXQoYXV0by1maXQsbWlubWF4KDE0cmVtLDFmcikpO2dhcDoxcmVtO21hcmdpbi10b3A6Mi41cmVtO3BhZGRpbmctdG9wOjEuNXJlbTtib3JkZXItdG9wOjFweCBzb2xpZCB2YXIoLS1saW5lKX0KLmFkamFjZW50OmVtcHR5e2Rpc3BsYXk6bm9uZX0KLmFkamFjZW50IGF7ZGlzcGxheTpibG9jaztmb250LXdlaWdodDo2MDB9Ci5hZGphY2VudCBzcGFue2Rpc3BsYXk6YmxvY2s7Y29sb3I6dmFyKC0tbXV0ZWQpO2ZvbnQtc2l6ZTouODVyZW07Zm9udC13ZWlnaHQ6NDAwO3RleHQtdHJhbnNmb3JtOnVwcGVyY2FzZTtsZXR0ZXItc3BhY2luZzouMDVlbX0KLm9sZGVye2dyaWQtY29sdW1uOi0yfQovKiBmb290ZXIgKi8KLnNpdGUtZm9vdGVye3BhZGRpbmc6MnJlbSAwO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Zm9udC1zaXplOjFyZW19Ci5mb290ZXItdGl0bGV7bWFyZ2luOjAgMCAuNzVyZW07Zm9udC13ZWlnaHQ6NzAwfQouZm9vdGVyLWxpbmtze21hcmdpbjowIDAgMXJlbTtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQouZm9vdGVyLWxpbmtzIGxpe21hcmdpbjouMzVyZW0gMH0KLmNvbG9waG9ue21hcmdpbjowO2NvbG9yOnZhcigtLW11dGVkKX0KLyogZXZlbnRzIChyZXNlcnZlZCBmb3IgZXZlbnQgYW5kIGNhbGVuZGFyIHBhZ2VzKSAqLwouZXZlbnQtbGlzdHttYXJnaW46MCAwIDJyZW07cGFkZGluZzowO2xpc3Qtc3R5bGU6bm9uZX0KLmV2ZW50LWxpc3Q+bGl7ZGlzcGxheTpncmlkO2dyaWQtdGVtcGxhdGUtY29sdW1uczo3cmVtIDFmcjtnYXA6LjJyZW0gMXJlbTtwYWRkaW5nOjFyZW0gMDtib3JkZXItdG9wOjFweCBzb2xpZCB2YXIoLS1saW5lKX0KLmV2ZW50LWxpc3QgaDN7bWFyZ2luOjA7Zm9udC1zaXplOjEuMTVyZW19Ci5ldmVudC1saXN0IHB7bWFyZ2luOjB9Ci5ldmVudC10aW1le2ZvbnQtd2VpZ2h0OjcwMDtmb250LXZhcmlhbnQtbnVtZXJpYzp0YWJ1bGFyLW51bXN9Ci5pcy1jYW5jZWxsZWQgLmV2ZW50LXRpdGxle3RleHQtZGVjb3JhdGlvbjpsaW5lLXRocm91Z2h9Ci5iYWRnZXtkaXNwbGF5OmlubGluZS1ibG9jaztwYWRkaW5nOjAgLjQ1cmVtO2JvcmRlcjoxcHggc29saWQgY3VycmVudENvbG9yO2JvcmRlci1yYWRpdXM6M3B4O2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Y29sb3I6dmFyKC0tZmcpO2ZvbnQtc2l6ZTouOHJlbTtmb250LXdlaWdodDo3MDA7bGV0dGVyLXNwYWNpbmc6LjA0ZW07dGV4dC10cmFuc2Zvcm06dXBwZXJjYXNlO3ZlcnRpY2FsLWFsaWduOi4xZW19Ci5iYWRnZS1jYW5jZWxsZWR7YmFja2dyb3VuZDp2YXIoLS1iYWQtYmcpO2NvbG9yOnZhcigtLWJhZCl9Ci5iYWRnZS1wb3N0cG9uZWQsLmJhZGdlLXRlbnRhdGl2ZXtiYWNrZ3JvdW5kOnZhcigtLXdhcm4tYmcpO2NvbG9yOnZhcigtLXdhcm4pfQp0YWJsZS5tb250aHt3aWR0aDoxMDAlO3RhYmxlLWxheW91dDpmaXhlZDtib3JkZXItY29sbGFwc2U6Y29sbGFwc2U7bWFyZ2luOjAgMCAxLjVyZW07Zm9udC1zaXplOi45cmVtfQp0YWJsZS5tb250aCBjYXB0aW9ue3BhZGRpbmctYm90dG9tOi41cmVtO2ZvbnQtc2l6ZToxLjVyZW07Zm9udC13ZWlnaHQ6NzAwO3RleHQtYWxpZ246bGVmdH0KdGFibGUubW9udGggdGh7cGFkZGluZzouNHJlbSAuMnJlbTtmb250LXNpemU6Ljg1cmVtO3RleHQtYWxpZ246bGVmdH0KdGFibGUubW9udGggdGR7aGVpZ2h0OjYuNXJlbTtwYWRkaW5nOi4zcmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7dmVydGljYWwtYWxpZ246dG9wO292ZXJmbG93LXdyYXA6YW55d2hlcmV9CnRhYmxlLm1vbnRoIHRkLm91dHNpZGV7YmFja2dyb3VuZDp2YXIoLS1zb2Z0KTtjb2xvcjp2YXIoLS1tdXRlZCl9CnRhYmxlLm1vbnRoIHRkLnRvZGF5e2JvcmRlcjozcHggc29saWQgdmFyKC0tbGluayl9Ci5kYXktbnVtYmVye2Rpc3BsYXk6YmxvY2s7Zm9udC13ZWlnaHQ6NzAwfQoudG9kYXktbGFiZWx7ZGlzcGxheTpibG9jaztjb2xvcjp2YXIoLS1saW5rKTtmb250LXNpemU6Ljc1cmVtO2ZvbnQtd2VpZ2h0OjcwMH0KLmRheS1zaG9ydCwuY2VsbC1jb3VudHtkaXNwbGF5Om5vbmV9CnRhYmxlLm1vbnRoIHVse21hcmdpbjowO3BhZGRpbmc6MDtsaXN0LXN0eWxlOm5vbmV9CnRhYmxlLm1vbnRoIGxpe21hcmdpbi10b3A6LjI1cmVtO2ZvbnQtc2l6ZTouOHJlbTtsaW5lLWhlaWdodDoxLjI1fQoubW9udGgtbmF2e2Rpc3BsYXk6ZmxleDtqdXN0aWZ5LWNvbnRlbnQ6c3BhY2UtYmV0d2VlbjtnYXA6MXJlbTtmbGV4LXdyYXA6d3JhcH0KQG1lZGlhIChtYXgtd2lkdGg6NDBlbSl7CmJvZHl7Zm9udC1zaXplOjEuMDYyNXJlbX0KaDF7Zm9udC1zaXplOjEuNzVyZW19Ci53cmFwe3BhZGRpbmc6MCAxcmVtfQouZXZlbnQtbGlzdD5saXtncmlkLXRlbXBsYXRlLWNvbHVtbnM6MWZyfQp0YWJsZS5tb250aCB0ZHtoZWlnaHQ6My41cmVtO3BhZGRpbmc6LjJyZW19Ci5kYXktZnVsbHtwb3NpdGlvbjphYnNvbHV0ZTt3aWR0aDoxcHg7aGVpZ2h0OjFweDtvdmVyZmxvdzpoaWRkZW47Y2xpcC1wYXRoOmluc2V0KDUwJSk7d2hpdGUtc3BhY2U6bm93cmFwfQouZGF5LXNob3J0LC5jZWxsLWNvdW50e2Rpc3BsYXk6YmxvY2t9Ci5jZWxsLWV2ZW50c3tkaXNwbGF5Om5vbmV9Ci5jZWxsLWNvdW50e2ZvbnQtc2l6ZTouNzVyZW19Cn0KQG1lZGlhIChwcmVmZXJzLXJlZHVjZWQtbW90aW9uOm5vLXByZWZlcmVuY2Upe2h0bWx7c2Nyb2xsLWJlaGF2aW9yOnNtb290aH19CkBtZWRpYSAocHJlZmVycy1yZWR1Y2VkLW1vdGlvbjpyZWR1Y2UpeyosKjo6YmVmb3JlLCo6OmFmdGVye2FuaW1hdGlvbjpub25lIWltcG9ydGFudDt0cmFuc2l0aW9uOm5vbmUhaW1wb3J0YW50fX0KQG1lZGlhIChmb3JjZWQtY29sb3JzOmFjdGl2ZSl7LnNpdGUtbmF2IGFbYXJpYS1jdXJyZW50XSwucGFnaW5hdGlvbiBhW2FyaWEtY3VycmVudF17Ym9yZGVyLWNvbG9yOkhpZ2hsaWdodH19CkBtZWRpYSBwcmludHsKOnJvb3R7LS1iZzojZmZmOy0tZmc6IzAwMDstLW11dGVkOiMzMzM7LS1saW5lOiM5OTk7LS1zb2Z0OiNmZmY7LS1saW5rOiMwMDA7LS1icmFuZDojZmZmOy0tb24tYnJhbmQ6IzAwMH0KYm9keXtmb250LXNpemU6MTFwdH0KLnNraXAtbGluaywuc2l0ZS1uYXYsLmJyZWFkY3J1bWIsLnBhZ2luYXRpb24sLmFkamFjZW50LC5zdWJzY3JpYmUsLmZvb3Rlci1saW5rcywuYnJhbmQgaW1ne2Rpc3BsYXk6bm9uZX0KLm1hc3RoZWFkLC5zaXRlLWZvb3RlcntwYWRkaW5nOjB9Ci50YWdsaW5le2NvbG9yOiMwMDB9Ci5wcm9zZSBhW2hyZWZePSJodHRwIl06OmFmdGVye2NvbnRlbnQ6IiAoIiBhdHRyKGhyZWYpICIpIjtmb250LXNpemU6Ljg1ZW07b3ZlcmZsb3ctd3JhcDphbnl3aGVyZX0KaDEsaDIsaDN7YnJlYWstYWZ0ZXI6YXZvaWR9CmltZyxibG9ja3F1b3RlLHRye2JyZWFrLWluc2lkZTphdm9pZH0KfQo=",
+        "style.css": "LyogUG9yY2hsaWdodCBkZWZhdWx0IHRoZW1lOiBzeXN0ZW0gZm9udHMsIG5vIHNjcmlwdHMsIG5vIHRoaXJkLXBhcnR5IHJlcXVlc3RzLiAqLwo6cm9vdHstLWJnOiNmZmY7LS1mZzojMWQyMzI5Oy0tbXV0ZWQ6IzUwNWE2NjstLWxpbmU6I2NmZDZkZTstLXNvZnQ6I2YyZjVmODstLWJyYW5kOiMxMzMxNWM7LS1vbi1icmFuZDojZmZmOy0tbGluazojMGI1N2E0Oy0tZm9jdXM6I2ZmZDg0ZDstLWluazojMGIwYzBjOy0td2Fybi1iZzojZmZmM2NkOy0td2FybjojOGE1MzAwOy0tYmFkLWJnOiNmZGU4ZTg7LS1iYWQ6I2E0MTYxYTtjb2xvci1zY2hlbWU6bGlnaHQgZGFya30KQG1lZGlhIChwcmVmZXJzLWNvbG9yLXNjaGVtZTpkYXJrKXs6cm9vdHstLWJnOiMxNDE4MWQ7LS1mZzojZTZlOWVkOy0tbXV0ZWQ6I2FhYjNiZDstLWxpbmU6IzNiNDQ0ZjstLXNvZnQ6IzFkMjMyYTstLWJyYW5kOiMwYzFlMzY7LS1saW5rOiM4Y2M0ZmY7LS13YXJuLWJnOiMzNTJhMGI7LS13YXJuOiNmMGMxNWE7LS1iYWQtYmc6IzNhMTQxNjstLWJhZDojZmZhM2EzfX0KKiw6OmJlZm9yZSw6OmFmdGVye2JveC1zaXppbmc6Ym9yZGVyLWJveH0KaHRtbHstd2Via2l0LXRleHQtc2l6ZS1hZGp1c3Q6MTAwJX0KYm9keXttYXJnaW46MDtiYWNrZ3JvdW5kOnZhcigtLWJnKTtjb2xvcjp2YXIoLS1mZyk7Zm9udDoxLjEyNXJlbS8xLjYgc3lzdGVtLXVpLC1hcHBsZS1zeXN0ZW0sIlNlZ29lIFVJIixSb2JvdG8sIk5vdG8gU2FucyIsQXJpYWwsc2Fucy1zZXJpZjtvdmVyZmxvdy13cmFwOmJyZWFrLXdvcmR9CmltZ3ttYXgtd2lkdGg6MTAwJTtoZWlnaHQ6YXV0b30KYXtjb2xvcjp2YXIoLS1saW5rKTt0ZXh0LXVuZGVybGluZS1vZmZzZXQ6LjE1ZW19CmE6aG92ZXJ7dGV4dC1kZWNvcmF0aW9uLXRoaWNrbmVzczouMTVlbX0KOmZvY3VzLXZpc2libGV7b3V0bGluZTozcHggc29saWQgdmFyKC0tZmcpO291dGxpbmUtb2Zmc2V0OjJweH0KYTpmb2N1cy12aXNpYmxle291dGxpbmU6M3B4IHNvbGlkIHRyYW5zcGFyZW50O2JhY2tncm91bmQ6dmFyKC0tZm9jdXMpO2NvbG9yOnZhcigtLWluayk7Ym94LXNoYWRvdzowIC0ycHggdmFyKC0tZm9jdXMpLDAgNHB4IHZhcigtLWluayk7dGV4dC1kZWNvcmF0aW9uOm5vbmV9Cm1haW46Zm9jdXN7b3V0bGluZTpub25lfQoud3JhcHttYXgtd2lkdGg6NDRyZW07bWFyZ2luOjAgYXV0bztwYWRkaW5nLWlubGluZToxcmVtfQoudmlzdWFsbHktaGlkZGVue3Bvc2l0aW9uOmFic29sdXRlIWltcG9ydGFudDt3aWR0aDoxcHg7aGVpZ2h0OjFweDtvdmVyZmxvdzpoaWRkZW47Y2xpcC1wYXRoOmluc2V0KDUwJSk7d2hpdGUtc3BhY2U6bm93cmFwfQouc2tpcC1saW5re3Bvc2l0aW9uOmFic29sdXRlO2xlZnQ6Ljc1cmVtO3RvcDotMjByZW07ei1pbmRleDo5O3BhZGRpbmc6LjZyZW0gMXJlbTtiYWNrZ3JvdW5kOnZhcigtLWZvY3VzKTtjb2xvcjp2YXIoLS1pbmspO2ZvbnQtd2VpZ2h0OjcwMH0KLnNraXAtbGluazpmb2N1c3t0b3A6Ljc1cmVtfQouc2l0ZS1uYXYgdWwsLmJyZWFkY3J1bWIgb2wsLmVudHJ5LWxpc3QsLmNhcmRzLC5waWxscywucGFnaW5hdGlvbiB1bCwuZm9vdGVyLWxpbmtzLC5ldmVudC1saXN0LC5tb250aCB1bHttYXJnaW46MDtwYWRkaW5nOjA7bGlzdC1zdHlsZTpub25lfQoubm90aWNle3BhZGRpbmc6Ljc1cmVtIDA7Ym9yZGVyLWJvdHRvbTozcHggc29saWQgdmFyKC0td2Fybik7YmFja2dyb3VuZDp2YXIoLS13YXJuLWJnKX0KLm5vdGljZSBwe21hcmdpbjowfQoubWFzdGhlYWR7cGFkZGluZzoxcmVtIDA7YmFja2dyb3VuZDp2YXIoLS1icmFuZCk7Y29sb3I6dmFyKC0tb24tYnJhbmQpfQouYnJhbmR7ZGlzcGxheTppbmxpbmUtZmxleDthbGlnbi1pdGVtczpjZW50ZXI7Z2FwOi42NXJlbTtjb2xvcjppbmhlcml0O2ZvbnQtc2l6ZToxLjM1cmVtO2ZvbnQtd2VpZ2h0OjcwMDtsaW5lLWhlaWdodDoxLjI7dGV4dC1kZWNvcmF0aW9uOm5vbmV9Ci5icmFuZCBpbWd7d2lkdGg6Mi41cmVtO2hlaWdodDoyLjVyZW07ZmxleDpub25lfQoudGFnbGluZXttYXJnaW46LjRyZW0gMCAwO2ZvbnQtc2l6ZTouOTVyZW07b3BhY2l0eTouOX0KLnNpdGUtbmF2e2JvcmRlci1ib3R0b206MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JhY2tncm91bmQ6dmFyKC0tc29mdCl9Ci5zaXRlLW5hdiB1bHtkaXNwbGF5OmZsZXg7ZmxleC13cmFwOndyYXA7Z2FwOjAgMS41cmVtfQouc2l0ZS1uYXYgYXtkaXNwbGF5OmJsb2NrO3BhZGRpbmc6LjY1cmVtIDAgLjVyZW07Ym9yZGVyLWJvdHRvbTo0cHggc29saWQgdHJhbnNwYXJlbnQ7Y29sb3I6dmFyKC0tZmcpO2ZvbnQtd2VpZ2h0OjYwMDt0ZXh0LWRlY29yYXRpb246bm9uZX0KLnNpdGUtbmF2IGE6aG92ZXJ7Ym9yZGVyLWNvbG9yOnZhcigtLWxpbmUpfQouc2l0ZS1uYXYgYVthcmlhLWN1cnJlbnRde2JvcmRlci1jb2xvcjp2YXIoLS1saW5rKX0KbWFpbntkaXNwbGF5OmJsb2NrO3BhZGRpbmctdG9wOjEuNXJlbTtwYWRkaW5nLWJvdHRvbTozcmVtfQpoMSxoMixoMyxoNHttYXJnaW46MS43NWVtIDAgLjVlbTtsaW5lLWhlaWdodDoxLjI1fQpoMXttYXJnaW4tdG9wOi41cmVtO2ZvbnQtc2l6ZToyLjFyZW19Cmgye2ZvbnQtc2l6ZToxLjVyZW19Cmgze2ZvbnQtc2l6ZToxLjJyZW19CnAsdWwsb2wsZGwsYmxvY2txdW90ZSxwcmUsdGFibGUsZmlndXJle21hcmdpbjowIDAgMWVtfQoubGVhZHtmb250LXNpemU6MS4ycmVtfQoubWV0YSwuZW1wdHksLmNvdW50LC5jb2xvcGhvbixmaWdjYXB0aW9ue2NvbG9yOnZhcigtLW11dGVkKTtmb250LXNpemU6Ljk1cmVtfQoubWV0YSBhe2NvbG9yOmluaGVyaXR9Ci5wcm9zZSBsaStsaXttYXJnaW4tdG9wOi40ZW19Ci5wcm9zZSBibG9ja3F1b3Rle3BhZGRpbmc6LjFyZW0gMCAuMXJlbSAxLjFyZW07Ym9yZGVyLWxlZnQ6NHB4IHNvbGlkIHZhcigtLWJyYW5kKTtmb250LXN0eWxlOml0YWxpY30KLnByb3NlIHRhYmxle3dpZHRoOjEwMCU7Ym9yZGVyLWNvbGxhcHNlOmNvbGxhcHNlO2ZvbnQtc2l6ZToxcmVtfQoucHJvc2UgdGgsLnByb3NlIHRke3BhZGRpbmc6LjRyZW0gLjZyZW07Ym9yZGVyOjFweCBzb2xpZCB2YXIoLS1saW5lKTt0ZXh0LWFsaWduOmxlZnQ7dmVydGljYWwtYWxpZ246dG9wO292ZXJmbG93LXdyYXA6YW55d2hlcmV9CnByZXtwYWRkaW5nOjFyZW07YmFja2dyb3VuZDp2YXIoLS1zb2Z0KTtmb250LXNpemU6LjlyZW07d2hpdGUtc3BhY2U6cHJlLXdyYXA7b3ZlcmZsb3ctd3JhcDphbnl3aGVyZX0KY29kZXtmb250LWZhbWlseTp1aS1tb25vc3BhY2UsTWVubG8sQ29uc29sYXMsbW9ub3NwYWNlO2ZvbnQtc2l6ZTouOWVtfQpocnttYXJnaW46MnJlbSAwO2JvcmRlcjowO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpfQouaGVyb3tkaXNwbGF5OmJsb2NrO21hcmdpbjowIDAgMS41cmVtfQouYnJlYWRjcnVtYiBvbHtkaXNwbGF5OmZsZXg7ZmxleC13cmFwOndyYXA7bWFyZ2luLWJvdHRvbTouNXJlbTtmb250LXNpemU6Ljk1cmVtfQouYnJlYWRjcnVtYiBsaStsaTo6YmVmb3Jle2NvbnRlbnQ6IuKAuiI7Y29udGVudDoi4oC6Ii8iIjtwYWRkaW5nOjAgLjVyZW07Y29sb3I6dmFyKC0tbXV0ZWQpfQouZW50cnktbGlzdHttYXJnaW4tYm90dG9tOjJyZW19Ci5lbnRyeS1saXN0Pmxpe2Rpc3BsYXk6Zmxvdy1yb290O3BhZGRpbmc6MS4yNXJlbSAwO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpfQouZW50cnktbGlzdCBoMywuZW50cnktbGlzdCBwe21hcmdpbjowIDAgLjM1cmVtfQoudGh1bWJ7ZmxvYXQ6cmlnaHQ7d2lkdGg6MzAlO21heC13aWR0aDoxMHJlbTttYXJnaW46MCAwIC41cmVtIDFyZW19Ci5jYXJkc3tkaXNwbGF5OmdyaWQ7Z3JpZC10ZW1wbGF0ZS1jb2x1bW5zOnJlcGVhdChhdXRvLWZpbGwsbWlubWF4KDE1cmVtLDFmcikpO2dhcDoxcmVtO21hcmdpbi1ib3R0b206MnJlbX0KLmNhcmRzPmxpe3BhZGRpbmc6MXJlbSAxLjI1cmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7Ym9yZGVyLXRvcDo0cHggc29saWQgdmFyKC0tYnJhbmQpO2JvcmRlci1yYWRpdXM6NHB4O2ZvbnQtc2l6ZToxcmVtfQouY2FyZHMgaDIsLmNhcmRzIGgze21hcmdpbjowIDAgLjRyZW07Zm9udC1zaXplOjEuMnJlbX0KLmNhcmRzIHB7bWFyZ2luOjAgMCAuNXJlbX0KLnBpbGxze2Rpc3BsYXk6ZmxleDtmbGV4LXdyYXA6d3JhcDtnYXA6LjVyZW07bWFyZ2luLWJvdHRvbToxLjVyZW19Ci5waWxscyBhe2Rpc3BsYXk6aW5saW5lLWJsb2NrO3BhZGRpbmc6LjNyZW0gLjg1cmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7Ym9yZGVyLXJhZGl1czoycmVtO2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Zm9udC1zaXplOjFyZW07dGV4dC1kZWNvcmF0aW9uOm5vbmV9CmgyLnRlcm1ze21hcmdpbjoycmVtIDAgLjVyZW07Zm9udC1zaXplOjFyZW07bGV0dGVyLXNwYWNpbmc6LjA2ZW07dGV4dC10cmFuc2Zvcm06dXBwZXJjYXNlfQouY29udGFjdCBwe21hcmdpbjowIDAgLjI1cmVtfQouYnV0dG9ue2Rpc3BsYXk6aW5saW5lLWJsb2NrO3BhZGRpbmc6LjZyZW0gMXJlbTtib3JkZXItcmFkaXVzOjRweDtiYWNrZ3JvdW5kOnZhcigtLWxpbmspO2NvbG9yOnZhcigtLWJnKTtmb250LXdlaWdodDo2MDA7dGV4dC1kZWNvcmF0aW9uOm5vbmV9Ci5zdWJzY3JpYmV7bWFyZ2luLXRvcDoyLjVyZW07cGFkZGluZzoxcmVtIDEuMjVyZW0gMDtib3JkZXI6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JvcmRlci1yYWRpdXM6NHB4O2JhY2tncm91bmQ6dmFyKC0tc29mdCl9Ci5zdWJzY3JpYmUgaDJ7bWFyZ2luLXRvcDowO2ZvbnQtc2l6ZToxLjJyZW19Ci5wYWdpbmF0aW9uIHVse2Rpc3BsYXk6ZmxleDtmbGV4LXdyYXA6d3JhcDtnYXA6LjVyZW19Ci5wYWdpbmF0aW9uIGF7ZGlzcGxheTpibG9jazttaW4td2lkdGg6Mi43NXJlbTtwYWRkaW5nOi40NXJlbSAuOHJlbTtib3JkZXI6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JvcmRlci1yYWRpdXM6NHB4O3RleHQtYWxpZ246Y2VudGVyO3RleHQtZGVjb3JhdGlvbjpub25lfQoucGFnaW5hdGlvbiBhW2FyaWEtY3VycmVudF17Ym9yZGVyLWNvbG9yOnZhcigtLWxpbmspO2JhY2tncm91bmQ6dmFyKC0tbGluayk7Y29sb3I6dmFyKC0tYmcpO2ZvbnQtd2VpZ2h0OjcwMH0KLmFkamFjZW50e2Rpc3BsYXk6Z3JpZDtncmlkLXRlbXBsYXRlLWNvbHVtbnM6cmVwZWF0KGF1dG8tZml0LG1pbm1heCgxNHJlbSwxZnIpKTtnYXA6MXJlbTttYXJnaW4tdG9wOjIuNXJlbTtwYWRkaW5nLXRvcDoxLjVyZW07Ym9yZGVyLXRvcDoxcHggc29saWQgdmFyKC0tbGluZSl9Ci5hZGphY2VudDplbXB0eXtkaXNwbGF5Om5vbmV9Ci5hZGphY2VudCBhe2Rpc3BsYXk6YmxvY2s7Zm9udC13ZWlnaHQ6NjAwfQouYWRqYWNlbnQgc3BhbntkaXNwbGF5OmJsb2NrO2NvbG9yOnZhcigtLW11dGVkKTtmb250LXNpemU6Ljg1cmVtO2ZvbnQtd2VpZ2h0OjQwMDtsZXR0ZXItc3BhY2luZzouMDVlbTt0ZXh0LXRyYW5zZm9ybTp1cHBlcmNhc2V9Ci5vbGRlcntncmlkLWNvbHVtbjotMn0KLnNpdGUtZm9vdGVye3BhZGRpbmc6MnJlbSAwO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpO2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Zm9udC1zaXplOjFyZW19Ci5mb290ZXItdGl0bGV7Zm9udC13ZWlnaHQ6NzAwfQouZm9vdGVyLWxpbmtzIGxpe21hcmdpbjouMzVyZW0gMH0KLmV2ZW50LWxpc3R7bWFyZ2luLWJvdHRvbToycmVtfQouZXZlbnQtbGlzdD5saXtkaXNwbGF5OmdyaWQ7Z3JpZC10ZW1wbGF0ZS1jb2x1bW5zOjdyZW0gMWZyO2dhcDouMnJlbSAxcmVtO3BhZGRpbmc6MXJlbSAwO2JvcmRlci10b3A6MXB4IHNvbGlkIHZhcigtLWxpbmUpfQouZXZlbnQtbGlzdCBwLC5ldmVudC10aXRsZXttYXJnaW46MH0KLmV2ZW50LXRpdGxle2ZvbnQtc2l6ZToxLjE1cmVtfQouZXZlbnQtdGltZXtmb250LXdlaWdodDo3MDA7Zm9udC12YXJpYW50LW51bWVyaWM6dGFidWxhci1udW1zfQouaXMtY2FuY2VsbGVkIC5ldmVudC10aXRsZXt0ZXh0LWRlY29yYXRpb246bGluZS10aHJvdWdofQouYmFkZ2V7ZGlzcGxheTppbmxpbmUtYmxvY2s7cGFkZGluZzowIC40NXJlbTtib3JkZXI6MXB4IHNvbGlkO2JvcmRlci1yYWRpdXM6M3B4O2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Y29sb3I6dmFyKC0tZmcpO2ZvbnQtc2l6ZTouOHJlbTtmb250LXdlaWdodDo3MDA7bGV0dGVyLXNwYWNpbmc6LjA0ZW07dGV4dC10cmFuc2Zvcm06dXBwZXJjYXNlO3ZlcnRpY2FsLWFsaWduOi4xZW19Ci5iYWRnZS1jYW5jZWxsZWR7YmFja2dyb3VuZDp2YXIoLS1iYWQtYmcpO2NvbG9yOnZhcigtLWJhZCl9Ci5iYWRnZS1wb3N0cG9uZWQsLmJhZGdlLXRlbnRhdGl2ZXtiYWNrZ3JvdW5kOnZhcigtLXdhcm4tYmcpO2NvbG9yOnZhcigtLXdhcm4pfQp0YWJsZS5tb250aHt3aWR0aDoxMDAlO21hcmdpbi1ib3R0b206MS41cmVtO2JvcmRlci1jb2xsYXBzZTpjb2xsYXBzZTt0YWJsZS1sYXlvdXQ6Zml4ZWQ7Zm9udC1zaXplOi45cmVtfQoubW9udGggY2FwdGlvbntwYWRkaW5nLWJvdHRvbTouNXJlbTtmb250LXNpemU6MS41cmVtO2ZvbnQtd2VpZ2h0OjcwMDt0ZXh0LWFsaWduOmxlZnR9Ci5tb250aCB0aHtwYWRkaW5nOi40cmVtIC4ycmVtO2ZvbnQtc2l6ZTouODVyZW07dGV4dC1hbGlnbjpsZWZ0fQoubW9udGggdGR7aGVpZ2h0OjYuNXJlbTtwYWRkaW5nOi4zcmVtO2JvcmRlcjoxcHggc29saWQgdmFyKC0tbGluZSk7dmVydGljYWwtYWxpZ246dG9wO292ZXJmbG93LXdyYXA6YW55d2hlcmV9Ci5tb250aCB0ZC5vdXRzaWRle2JhY2tncm91bmQ6dmFyKC0tc29mdCk7Y29sb3I6dmFyKC0tbXV0ZWQpfQoubW9udGggdGQudG9kYXl7Ym9yZGVyOjNweCBzb2xpZCB2YXIoLS1saW5rKX0KLmRheS1udW1iZXIsLnRvZGF5LWxhYmVse2Rpc3BsYXk6YmxvY2s7Zm9udC13ZWlnaHQ6NzAwfQoudG9kYXktbGFiZWx7Y29sb3I6dmFyKC0tbGluayk7Zm9udC1zaXplOi43NXJlbX0KLm1vbnRoIGxpe21hcmdpbi10b3A6LjI1cmVtO2ZvbnQtc2l6ZTouOHJlbTtsaW5lLWhlaWdodDoxLjI1fQouZGF5LXNob3J0LC5jZWxsLWNvdW50e2Rpc3BsYXk6bm9uZX0KQG1lZGlhIChtYXgtd2lkdGg6NDBlbSl7CmJvZHl7Zm9udC1zaXplOjEuMDYyNXJlbX0KaDF7Zm9udC1zaXplOjEuNzVyZW19Ci5ldmVudC1saXN0Pmxpe2dyaWQtdGVtcGxhdGUtY29sdW1uczoxZnJ9Ci5tb250aCB0ZHtoZWlnaHQ6My41cmVtO3BhZGRpbmc6LjJyZW19Ci5kYXktZnVsbHtwb3NpdGlvbjphYnNvbHV0ZTt3aWR0aDoxcHg7aGVpZ2h0OjFweDtvdmVyZmxvdzpoaWRkZW47Y2xpcC1wYXRoOmluc2V0KDUwJSk7d2hpdGUtc3BhY2U6bm93cmFwfQouZGF5LXNob3J0LC5jZWxsLWNvdW50e2Rpc3BsYXk6YmxvY2t9Ci5jZWxsLWNvdW50e2ZvbnQtc2l6ZTouNzVyZW19Ci5jZWxsLWV2ZW50c3tkaXNwbGF5Om5vbmV9Cn0KQG1lZGlhIChwcmVmZXJzLXJlZHVjZWQtbW90aW9uOm5vLXByZWZlcmVuY2Upe2h0bWx7c2Nyb2xsLWJlaGF2aW9yOnNtb290aH19CkBtZWRpYSAocHJlZmVycy1yZWR1Y2VkLW1vdGlvbjpyZWR1Y2UpeyosOjpiZWZvcmUsOjphZnRlcnthbmltYXRpb246bm9uZSFpbXBvcnRhbnQ7dHJhbnNpdGlvbjpub25lIWltcG9ydGFudH19CkBtZWRpYSAoZm9yY2VkLWNvbG9yczphY3RpdmUpey5zaXRlLW5hdiBhW2FyaWEtY3VycmVudF0sLnBhZ2luYXRpb24gYVthcmlhLWN1cnJlbnRde2JvcmRlci1jb2xvcjpIaWdobGlnaHR9fQpAbWVkaWEgcHJpbnR7Cjpyb290ey0tYmc6I2ZmZjstLWZnOiMwMDA7LS1tdXRlZDojMzMzOy0tbGluZTojOTk5Oy0tc29mdDojZmZmOy0tYnJhbmQ6I2ZmZjstLW9uLWJyYW5kOiMwMDA7LS1saW5rOiMwMDA7LS13YXJuLWJnOiNmZmY7LS13YXJuOiMwMDA7LS1iYWQtYmc6I2ZmZjstLWJhZDojMDAwfQpib2R5e2ZvbnQtc2l6ZToxMXB0fQouc2tpcC1saW5rLC5ub3RpY2UsLnNpdGUtbmF2LC5icmVhZGNydW1iLC5wYWdpbmF0aW9uLC5hZGphY2VudCwuc3Vic2NyaWJlLC5mb290ZXItbGlua3MsLmJyYW5kIGltZ3tkaXNwbGF5Om5vbmV9Ci5tYXN0aGVhZCwuc2l0ZS1mb290ZXJ7cGFkZGluZzowfQoucHJvc2UgYVtocmVmXj0iaHR0cCJdOjphZnRlcntjb250ZW50OiIgKCIgYXR0cihocmVmKSAiKSI7Zm9udC1zaXplOi44NWVtO292ZXJmbG93LXdyYXA6YW55d2hlcmV9CmgxLGgyLGgze2JyZWFrLWFmdGVyOmF2b2lkfQppbWcsYmxvY2txdW90ZSx0cnticmVhay1pbnNpZGU6YXZvaWR9Cn0K",
     ]
 }

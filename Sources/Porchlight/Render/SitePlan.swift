@@ -18,11 +18,18 @@ struct TemplateContext: @unchecked Sendable {
     let value: [String: Any]
 }
 
+/// The files planned so far, and the pages the sitemap lists.
+final class OutputCollector {
+    var files: [SiteOutput] = []
+    var sitemap: [(path: String, lastmod: String?)] = []
+}
+
 /// Decides every page of the site and the context each template is given (see docs/templates.md).
 struct SitePlan {
     let content: SiteContent
     let rendered: [String: RenderedEntry]
     let theme: Theme
+    let calendar: SiteCalendar
     let now: Date
     let problems: Problems
 
@@ -57,8 +64,11 @@ struct SitePlan {
     }
 
     func outputs() -> [SiteOutput] {
-        var out: [SiteOutput] = []
-        var sitemap: [(path: String, lastmod: String?)] = []
+        let out = OutputCollector()
+        func page(_ path: String, _ template: String, title: String, description: String, _ extra: [String: Any],
+                  feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
+            addPage(out, path, template, title: title, description: description, extra, feeds: feeds, lastmod: lastmod, index: index)
+        }
         let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         let resolver = Builder.linkResolver(content)
         func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
@@ -69,17 +79,6 @@ struct SitePlan {
             problems.add(contentsOf: diagnostics)
             return html
         }
-        func page(_ path: String, _ template: String, title: String, description: String, _ extra: [String: Any],
-                  feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
-            var context = extra
-            context["site"] = siteContext(currentPath: path)
-            context["page"] = ["title": title, "description": description.isEmpty ? config.description : description,
-                               "url": url(path), "absURL": absURL(path), "feeds": feeds, "noindex": !index] as [String: Any]
-            let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-            out.append(SiteOutput(path: file, body: .template(template, TemplateContext(value: context))))
-            if index { sitemap.append((path, lastmod)) }
-        }
-
         // Sections, their entries and feeds.
         var allPosts: [RenderedEntry] = []
         for section in content.sections {
@@ -94,7 +93,7 @@ struct SitePlan {
                 sectionContext["jsonURL"] = url(section.path + "feed.json")
                 feeds = [["type": "application/atom+xml", "title": "\(section.title) (Atom)", "url": url(section.path + "feed.xml")],
                          ["type": "application/feed+json", "title": "\(section.title) (JSON Feed)", "url": url(section.path + "feed.json")]]
-                out += feedOutputs(section, entries)
+                out.files += feedOutputs(section, entries)
             }
             let perPage = section.kind == .posts ? Self.postsPerPage : max(entries.count, 1)
             paginate(section.path, entries, perPage: perPage) { path, chunk, number, pagination in
@@ -126,7 +125,8 @@ struct SitePlan {
         }
         page("", "home", title: config.title, description: config.description,
              ["introHTML": homeIntro, "latest": allPosts.prefix(Self.homeLatest).map(summaryContext),
-              "hasLatest": !allPosts.isEmpty, "sections": sectionList, "districts": districtLinks()])
+              "hasLatest": !allPosts.isEmpty, "sections": sectionList, "hasSections": !sectionList.isEmpty,
+              "districts": districtLinks(), "hasDistricts": !config.districts.isEmpty])
 
         // Tags.
         var tagged: [String: (name: String, entries: [RenderedEntry])] = [:]
@@ -161,7 +161,7 @@ struct SitePlan {
                                      ("address", contact.address), ("text", contact.text)] {
                     if let value { c[key] = value }
                 }
-                if let phone = contact.phone { c["tel"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
+                if let phone = contact.phone { c["phoneURL"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
                 districtContext["contact"] = c
             }
             page("districts/\(district.slug)/", "district", title: district.name, description: district.summary,
@@ -173,7 +173,7 @@ struct SitePlan {
               "hasDistricts": !config.districts.isEmpty])
 
         // Redirects from old URLs.
-        let taken = Set(out.map(\.path))
+        let taken = Set(out.files.map(\.path))
         for item in everything {
             for alias in item.entry.aliases {
                 guard let file = aliasFile(alias.path) else {
@@ -190,22 +190,37 @@ struct SitePlan {
                 context["site"] = siteContext(currentPath: item.entry.path)
                 context["page"] = ["title": item.entry.title, "description": item.summary, "url": url(item.entry.path),
                                    "absURL": absURL(item.entry.path), "noindex": true] as [String: Any]
-                out.append(SiteOutput(path: file, body: .template("redirect", TemplateContext(value: context))))
+                out.files.append(SiteOutput(path: file, body: .template("redirect", TemplateContext(value: context))))
             }
         }
 
+        eventOutputs(out)
+
         // The rest.
         page("404.html", "404", title: "Page not found", description: "", [:], index: false)
-        out.append(SiteOutput(path: "sitemap.xml", body: .text(sitemapXML(sitemap))))
-        out.append(SiteOutput(path: "robots.txt", body: .text("User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n")))
-        out.append(SiteOutput(path: "search.json", body: .text(searchJSON(everything))))
+        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(sitemapXML(out.sitemap))))
+        out.files.append(SiteOutput(path: "robots.txt", body: .text("User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n")))
+        out.files.append(SiteOutput(path: "search.json", body: .text(searchJSON(everything))))
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
-            out.append(SiteOutput(path: "assets/" + path, body: .data(data)))
+            out.files.append(SiteOutput(path: "assets/" + path, body: .data(data)))
         }
-        for file in content.media { out.append(SiteOutput(path: "media/" + file, body: .media(file))) }
+        for file in content.media { out.files.append(SiteOutput(path: "media/" + file, body: .media(file))) }
 
         var seen = Set<String>()
-        return out.filter { seen.insert($0.path).inserted }
+        return out.files.filter { seen.insert($0.path).inserted }
+    }
+
+    /// Adds an HTML page: the template, its context with `site` and `page`, and its sitemap line.
+    func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String, _ extra: [String: Any],
+                 feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
+        var context = extra
+        context["site"] = siteContext(currentPath: path)
+        context["page"] = ["title": title, "description": description.isEmpty ? config.description : description,
+                           "url": url(path), "absURL": absURL(path), "feeds": feeds, "noindex": !index,
+                           "isHome": path.isEmpty] as [String: Any]
+        let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
+        out.files.append(SiteOutput(path: file, body: .template(template, TemplateContext(value: context))))
+        if index { out.sitemap.append((path, lastmod)) }
     }
 
     // MARK: Contexts
@@ -215,6 +230,8 @@ struct SitePlan {
                                    "baseURL": config.baseURL, "root": config.basePath, "generator": "Porchlight",
                                    "year": String(yearOfNow), "districts": districtLinks(),
                                    "sections": content.sections.map { ["title": $0.title, "url": url($0.path)] }]
+        site["hasNav"] = !config.nav.isEmpty
+        site["feeds"] = content.sections.filter { $0.kind == .posts }.map { ["title": $0.title, "url": url($0.path + "feed.xml")] }
         site["nav"] = config.nav.map { item -> [String: Any] in
             let target = navPath(item.url)
             let current = target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false
@@ -267,6 +284,8 @@ struct SitePlan {
     func entryContext(_ item: RenderedEntry, section: Section?) -> [String: Any] {
         var context = summaryContext(item)
         context["bodyHTML"] = item.bodyHTML
+        context["hasTags"] = !item.entry.tags.isEmpty
+        context["hasDistricts"] = !item.entry.districts.isEmpty
         if let section { context["section"] = ["title": section.title, "url": url(section.path)] }
         return context
     }

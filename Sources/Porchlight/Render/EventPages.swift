@@ -1,0 +1,292 @@
+import Foundation
+
+/// The events list, the archive, one page per event, month grids, and their place on home and district pages.
+extension SitePlan {
+    static let upcomingOnEventPage = 10
+    static let upcomingOnDistrictPage = 10
+    static let homeDays = 7
+
+    func eventPath(_ event: Event) -> String { "events/\(event.slug)/" }
+
+    /// An occurrence as the templates show it in any list.
+    func itemContext(_ item: SiteCalendar.Item) -> [String: Any] {
+        let event = calendar.events[item.event].event
+        let o = item.occurrence
+        var context: [String: Any] = [
+            "title": event.title, "url": url(eventPath(event)),
+            "timeText": EventText.span(start: o.start, end: o.end, allDay: event.allDay),
+            "dayText": EventText.day(o.start),
+            "startISO": event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone),
+            "categories": event.categories.compactMap(categoryLink),
+        ]
+        if let place = o.location?.name ?? (o.location?.online != nil ? "Online" : nil) { context["place"] = place }
+        if let note = o.note { context["note"] = note }
+        if let summary = event.summary { context["summary"] = summary }
+        for (key, value) in statusFlags(o.status) { context[key] = value }
+        return context
+    }
+
+    func statusFlags(_ status: Event.Status) -> [String: Any] {
+        switch status {
+        case .confirmed: return [:]
+        case .cancelled: return ["isCancelled": true, "statusLabel": "Cancelled"]
+        case .postponed: return ["isPostponed": true, "statusLabel": "Postponed"]
+        case .tentative: return ["isTentative": true, "statusLabel": "To be confirmed"]
+        }
+    }
+
+    func categoryLink(_ slug: String) -> [String: Any]? {
+        config.categories.first { $0.slug == slug }.map { ["name": $0.name, "url": url("events/category/\($0.slug)/")] }
+    }
+
+    /// Items grouped under a heading per local day.
+    func dayGroups(_ items: [SiteCalendar.Item]) -> [[String: Any]] {
+        var groups: [[String: Any]] = []
+        var currentDay = ""
+        var current: [[String: Any]] = []
+        var heading = ""
+        func flush() {
+            if !current.isEmpty { groups.append(["iso": currentDay, "heading": heading, "items": current]) }
+        }
+        for item in items {
+            let day = calendar.zone.local(for: item.occurrence.startInstant)
+            let start = calendar.events[item.event].event.allDay ? item.occurrence.start : day
+            if start.icsDay != currentDay {
+                flush()
+                currentDay = start.icsDay
+                heading = EventText.day(start)
+                current = []
+            }
+            current.append(itemContext(item))
+        }
+        flush()
+        return groups
+    }
+
+    func eventOutputs(_ out: OutputCollector) {
+        let upcoming = calendar.upcoming
+        let filters: [String: Any] = [
+            "categories": config.categories.filter { slug in calendar.events.contains { $0.event.categories.contains(slug.slug) } }
+                .map { ["name": $0.name, "url": url("events/category/\($0.slug)/")] as [String: Any] },
+            "districts": config.districts.map { ["name": $0.name, "url": url("districts/\($0.slug)/")] as [String: Any] },
+        ]
+        let feeds: [[String: Any]] = [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]]
+        func listPage(_ path: String, title: String, intro: String, items: [SiteCalendar.Item], isPast: Bool, icsPath: String) {
+            let days = dayGroups(items)
+            addPage(out, path, "events", title: title, description: intro,
+                    ["intro": intro, "days": days, "hasDays": !days.isEmpty, "isPast": isPast, "filters": filters,
+                     "upcomingURL": url("events/"), "pastURL": url("events/past/"), "calendarURL": url("calendar/"),
+                     "icsURL": url(icsPath), "webcalURL": webcal(icsPath)], feeds: feeds)
+        }
+        listPage("events/", title: "Upcoming events", intro: "Meet your officers: community events across the city, soonest first.",
+                 items: upcoming, isPast: false, icsPath: "calendar.ics")
+        listPage("events/past/", title: "Past events", intro: "Events of the last \(config.windowPast) months, most recent first.",
+                 items: calendar.past, isPast: true, icsPath: "calendar.ics")
+        for category in config.categories {
+            let items = upcoming.filter { calendar.events[$0.event].event.categories.contains(category.slug) }
+            listPage("events/category/\(category.slug)/", title: category.name,
+                     intro: category.description.isEmpty ? "Upcoming \(category.name) events." : category.description,
+                     items: items, isPast: false, icsPath: "calendar/\(category.slug).ics")
+        }
+        for (index, scheduled) in calendar.events.enumerated() {
+            addPage(out, eventPath(scheduled.event), "event", title: scheduled.event.title,
+                    description: scheduled.event.summary ?? "", eventContext(index),
+                    feeds: [["type": "text/calendar", "title": "\(scheduled.event.title) (iCalendar)", "url": url("events/\(scheduled.event.slug).ics")]])
+        }
+        monthOutputs(out)
+    }
+
+    func webcal(_ path: String) -> String {
+        let absolute = absURL(path)
+        if absolute.hasPrefix("https://") { return "webcal://" + absolute.dropFirst(8) }
+        if absolute.hasPrefix("http://") { return "webcal://" + absolute.dropFirst(7) }
+        return absolute
+    }
+
+    private func eventContext(_ index: Int) -> [String: Any] {
+        let scheduled = calendar.events[index]
+        let event = scheduled.event
+        let items = scheduled.occurrences.map { SiteCalendar.Item(event: index, occurrence: $0) }
+        let upcoming = items.filter { $0.occurrence.endInstant > calendar.now }
+        let next = upcoming.first { $0.occurrence.status != .cancelled } ?? upcoming.first
+        let options: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        var context: [String: Any] = [
+            "title": event.title, "url": url(eventPath(event)),
+            "icsURL": url("events/\(event.slug).ics"), "webcalURL": webcal("events/\(event.slug).ics"),
+            "categories": event.categories.compactMap(categoryLink),
+            "districts": event.districts.compactMap { slug in config.districts.first { $0.slug == slug }.map { ["name": $0.name, "url": url("districts/\($0.slug)/")] } },
+            "upcoming": upcoming.prefix(Self.upcomingOnEventPage).map(itemContext),
+            "hasUpcoming": !upcoming.isEmpty, "isSeries": items.count > 1,
+        ]
+        if let summary = event.summary { context["summary"] = summary }
+        if let description = event.description {
+            context["descriptionHTML"] = CommonMark.render(description, options: options, rewrite: { _ in nil }).html
+        }
+        if let rule = EventText.rule(event) { context["ruleText"] = rule }
+        if let first = items.first, items.count == 1 {
+            context["when"] = EventText.day(first.occurrence.start) + ", " + EventText.span(start: first.occurrence.start, end: first.occurrence.end, allDay: event.allDay)
+            context["whenISO"] = itemContext(first)["startISO"]
+        }
+        for (key, value) in statusFlags(event.status) { context[key] = value }
+        if let place = event.location { context["location"] = locationContext(place) }
+        if let organizer = event.organizer {
+            var o: [String: Any] = [:]
+            if let name = organizer.name { o["name"] = name }
+            if let email = organizer.email { o["email"] = email }
+            if let phone = organizer.phone { o["phone"] = phone; o["phoneURL"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
+            context["organizer"] = o
+        }
+        if let cost = event.cost { context["cost"] = cost }
+        if let registration = event.registration { context["registration"] = registration }
+        if let accessibility = event.accessibility { context["accessibility"] = accessibility }
+        if !event.languages.isEmpty { context["languages"] = EventText.languages(event.languages) }
+        if let image = event.image {
+            context["image"] = ["url": image.hasPrefix("/") ? url(String(image.drop(while: { $0 == "/" }))) : image, "alt": event.imageAlt ?? ""]
+        }
+        if let next {
+            context["next"] = itemContext(next)
+            context["googleURL"] = googleLink(event, next.occurrence)
+            context["outlookURL"] = outlookLink(event, next.occurrence)
+        }
+        context["jsonLDHTML"] = jsonLD(event, upcoming.isEmpty ? Array(items.suffix(1)) : Array(upcoming.prefix(Self.upcomingOnEventPage)))
+        return ["event": context]
+    }
+
+    func locationContext(_ place: Event.Location) -> [String: Any] {
+        var l: [String: Any] = [:]
+        if let name = place.name { l["name"] = name }
+        if let address = place.address {
+            l["address"] = address
+            l["directionsURL"] = "https://www.google.com/maps/dir/?api=1&destination=" + queryEscape(address)
+        }
+        if let notes = place.notes { l["notes"] = notes }
+        if let link = place.url { l["url"] = link }
+        if let online = place.online { l["online"] = online }
+        return l
+    }
+
+    func queryEscape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    private func plainDescription(_ event: Event) -> String {
+        [event.summary, url(eventPath(event)).isEmpty ? nil : absURL(eventPath(event))].compactMap { $0 }.joined(separator: "\n\n")
+    }
+
+    private func placeText(_ place: Event.Location?) -> String {
+        guard let place else { return "" }
+        return [place.name, place.address, place.online].compactMap { $0 }.joined(separator: ", ")
+    }
+
+    private func googleLink(_ event: Event, _ o: Occurrence) -> String {
+        let dates = event.allDay ? "\(o.start.icsText(dateOnly: true))/\(o.end.icsText(dateOnly: true))"
+                                 : "\(o.start.icsText())/\(o.end.icsText())"
+        return "https://calendar.google.com/calendar/render?action=TEMPLATE&text=\(queryEscape(event.title))&dates=\(dates)"
+            + "&ctz=\(queryEscape(event.zone.identifier))&details=\(queryEscape(plainDescription(event)))&location=\(queryEscape(placeText(o.location)))"
+    }
+
+    private func outlookLink(_ event: Event, _ o: Occurrence) -> String {
+        let start = event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone)
+        let end = event.allDay ? o.end.icsDay : ContentDate.rfc3339(o.endInstant, timeZone: event.zone.timeZone)
+        return "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent"
+            + "&subject=\(queryEscape(event.title))&startdt=\(queryEscape(start))&enddt=\(queryEscape(end))"
+            + "&allday=\(event.allDay)&body=\(queryEscape(plainDescription(event)))&location=\(queryEscape(placeText(o.location)))"
+    }
+
+    /// schema.org Event objects for the next occurrences, so search engines show dates and places.
+    private func jsonLD(_ event: Event, _ items: [SiteCalendar.Item]) -> String {
+        let q = JSONText.quote
+        let objects = items.map { item -> String in
+            let o = item.occurrence
+            let statuses: [Event.Status: String] = [.confirmed: "EventScheduled", .tentative: "EventScheduled",
+                                                    .cancelled: "EventCancelled", .postponed: "EventPostponed"]
+            let start = event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone)
+            let end = event.allDay ? o.end.adding(days: -1).icsDay : ContentDate.rfc3339(o.endInstant, timeZone: event.zone.timeZone)
+            var fields = ["\"@context\": \"https://schema.org\"", "\"@type\": \"Event\"", "\"name\": \(q(event.title))",
+                          "\"startDate\": \(q(start))", "\"endDate\": \(q(end))", "\"url\": \(q(absURL(eventPath(event))))",
+                          "\"eventStatus\": \"https://schema.org/\(statuses[o.status]!)\""]
+            if let summary = event.summary { fields.append("\"description\": \(q(summary))") }
+            if let place = o.location {
+                if let online = place.online {
+                    fields.append("\"eventAttendanceMode\": \"https://schema.org/OnlineEventAttendanceMode\"")
+                    fields.append("\"location\": {\"@type\": \"VirtualLocation\", \"url\": \(q(online))}")
+                } else {
+                    fields.append("\"eventAttendanceMode\": \"https://schema.org/OfflineEventAttendanceMode\"")
+                    var placeFields = ["\"@type\": \"Place\""]
+                    if let name = place.name { placeFields.append("\"name\": \(q(name))") }
+                    if let address = place.address { placeFields.append("\"address\": \(q(address))") }
+                    fields.append("\"location\": {\(placeFields.joined(separator: ", "))}")
+                }
+            }
+            if let organizer = event.organizer, let name = organizer.name {
+                fields.append("\"organizer\": {\"@type\": \"Organization\", \"name\": \(q(name))\(organizer.email.map { ", \"email\": \(q($0))" } ?? "")}")
+            }
+            if let cost = event.cost, cost.lowercased() == "free" { fields.append("\"isAccessibleForFree\": true") }
+            return "{" + fields.joined(separator: ", ") + "}"
+        }
+        return objects.count == 1 ? objects[0] : "[" + objects.joined(separator: ",\n") + "]"
+    }
+
+    // MARK: Month grids
+
+    static let gridDayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+    private func monthOutputs(_ out: OutputCollector) {
+        let months = calendar.months
+        let today = calendar.zone.local(for: calendar.now)
+        func path(_ m: (year: Int, month: Int)) -> String { "calendar/\(m.year)/" + (m.month < 10 ? "0" : "") + "\(m.month)/" }
+        for (i, m) in months.enumerated() {
+            let first = LocalDateTime(year: m.year, month: m.month, day: 1)
+            let length = LocalDateTime.daysInMonth(year: m.year, month: m.month)
+            let inMonth = calendar.items.filter {
+                let start = calendar.events[$0.event].event.allDay ? $0.occurrence.start : calendar.zone.local(for: $0.occurrence.startInstant)
+                return start.year == m.year && start.month == m.month
+            }
+            var byDay: [Int: [SiteCalendar.Item]] = [:]
+            for item in inMonth {
+                let start = calendar.events[item.event].event.allDay ? item.occurrence.start : calendar.zone.local(for: item.occurrence.startInstant)
+                byDay[start.day, default: []].append(item)
+            }
+            let leading = (first.weekday.rawValue + 1) % 7  // Sunday-first grid
+            var weeks: [[String: Any]] = []
+            var cells: [[String: Any]] = []
+            for _ in 0..<leading { cells.append(["blank": true]) }
+            for day in 1...length {
+                let items = byDay[day] ?? []
+                let date = LocalDateTime(year: m.year, month: m.month, day: day)
+                var cell: [String: Any] = ["number": day, "iso": date.icsDay, "label": EventText.day(date),
+                                           "items": items.map(itemContext), "hasItems": !items.isEmpty, "count": items.count,
+                                           "countText": items.count == 1 ? "1 event" : "\(items.count) events"]
+                if date.icsDay == today.icsDay { cell["isToday"] = true }
+                cells.append(cell)
+                if cells.count == 7 { weeks.append(["days": cells]); cells = [] }
+            }
+            if !cells.isEmpty {
+                while cells.count < 7 { cells.append(["blank": true]) }
+                weeks.append(["days": cells])
+            }
+            let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
+            var month: [String: Any] = ["title": title, "weeks": weeks,
+                                        "dayNames": Self.gridDayNames.map { ["full": $0, "short": String($0.prefix(3))] },
+                                        "days": dayGroups(inMonth), "hasDays": !inMonth.isEmpty,
+                                        "isCurrent": m.year == today.year && m.month == today.month]
+            if i > 0 {
+                month["prevURL"] = url(path(months[i - 1]))
+                month["prevTitle"] = "\(ContentDate.monthNames[months[i - 1].month - 1]) \(months[i - 1].year)"
+            }
+            if i + 1 < months.count {
+                month["nextURL"] = url(path(months[i + 1]))
+                month["nextTitle"] = "\(ContentDate.monthNames[months[i + 1].month - 1]) \(months[i + 1].year)"
+            }
+            let context: [String: Any] = ["month": month, "icsURL": url("calendar.ics"), "webcalURL": webcal("calendar.ics"),
+                                          "eventsURL": url("events/")]
+            addPage(out, path(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", context,
+                    feeds: [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]])
+            if m.year == today.year && m.month == today.month {
+                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", context, index: false)
+            }
+        }
+    }
+}
