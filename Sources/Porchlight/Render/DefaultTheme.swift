@@ -53,8 +53,14 @@ enum DefaultTheme {
 {{/district.contact.text}}
 </div>
 {{/district.contact}}
-<h2>Events</h2>
-<p><a class="button" href="{{district.icsURL}}">Subscribe to {{district.name}} events (iCalendar feed)</a></p>
+<h2>Coming up in {{district.name}}</h2>
+<div class="district-events">
+{{> event-days}}
+</div>
+{{^hasDays}}
+<p class="empty">No events are scheduled here right now.</p>
+{{/hasDays}}
+<p><a class="button" href="{{district.webcalURL}}">Subscribe to {{district.name}} events</a> or <a href="{{district.icsURL}}">download the iCalendar feed</a></p>
 <p class="meta">Add this feed to Google Calendar, Outlook or Apple Calendar and new events will appear there automatically.</p>
 <h2>News and letters</h2>
 {{> entry-list}}
@@ -154,13 +160,13 @@ enum DefaultTheme {
         "event-days": #"""
 {{#hasDays}}
 {{#days}}
-<h2 id="day-{{iso}}">{{heading}}</h2>
+<h3 id="day-{{iso}}">{{heading}}</h3>
 <ul class="event-list">
 {{#items}}
 <li{{#isCancelled}} class="is-cancelled"{{/isCancelled}}>
 <p class="event-time"><time datetime="{{startISO}}">{{timeText}}</time></p>
 <div>
-<h3 class="event-title"><a href="{{url}}">{{title}}</a>{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</h3>
+<p class="event-title"><a href="{{url}}">{{title}}</a>{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</p>
 {{#place}}
 <p class="meta">{{place}}</p>
 {{/place}}
@@ -283,6 +289,7 @@ enum DefaultTheme {
 <li><a href="{{url}}">{{name}}</a></li>
 {{/filters.districts}}
 </ul>
+<h2 class="visually-hidden">Events by day</h2>
 {{> event-days}}
 {{^hasDays}}
 <p class="empty">No events are listed here right now.</p>
@@ -379,6 +386,29 @@ enum DefaultTheme {
 {{#introHTML}}
 <div class="prose lead">{{{introHTML}}}</div>
 {{/introHTML}}
+<h2>Coming up this week</h2>
+{{#hasWeek}}
+<div class="week">
+{{#week}}
+<h3>{{heading}}</h3>
+<ul class="event-list">
+{{#items}}
+<li{{#isCancelled}} class="is-cancelled"{{/isCancelled}}>
+<p class="event-time"><time datetime="{{startISO}}">{{timeText}}</time></p>
+<div>
+<p class="event-title"><a href="{{url}}">{{title}}</a>{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</p>
+{{#place}}<p class="meta">{{place}}</p>{{/place}}
+</div>
+</li>
+{{/items}}
+</ul>
+{{/week}}
+</div>
+{{/hasWeek}}
+{{^hasWeek}}
+<p class="empty">Nothing is scheduled for the next seven days.</p>
+{{/hasWeek}}
+<p><a href="{{eventsURL}}">All upcoming events</a></p>
 {{#hasLatest}}
 <h2>Latest news</h2>
 <ul class="entry-list">

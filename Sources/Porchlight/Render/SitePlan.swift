@@ -118,6 +118,8 @@ struct SitePlan {
         allPosts.sort(by: Self.newestFirst)
 
         // Home.
+        let weekEnd = now.addingTimeInterval(Double(Self.homeDays) * 86_400)
+        let weekDays = dayGroups(calendar.upcoming.filter { $0.occurrence.startInstant < weekEnd })
         let homeIntro = introHTML(content.homeIntro, content.homeIntroFile, content.homeIntroLine, from: "_index.md")
         let sectionList: [[String: Any]] = content.sections.map { section in
             ["title": section.title, "url": url(section.path),
@@ -126,7 +128,8 @@ struct SitePlan {
         page("", "home", title: config.title, description: config.description,
              ["introHTML": homeIntro, "latest": allPosts.prefix(Self.homeLatest).map(summaryContext),
               "hasLatest": !allPosts.isEmpty, "sections": sectionList, "hasSections": !sectionList.isEmpty,
-              "districts": districtLinks(), "hasDistricts": !config.districts.isEmpty])
+              "districts": districtLinks(), "hasDistricts": !config.districts.isEmpty,
+              "week": weekDays, "hasWeek": !weekDays.isEmpty, "eventsURL": url("events/")])
 
         // Tags.
         var tagged: [String: (name: String, entries: [RenderedEntry])] = [:]
@@ -164,8 +167,13 @@ struct SitePlan {
                 if let phone = contact.phone { c["phoneURL"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
                 districtContext["contact"] = c
             }
+            districtContext["icsURL"] = url("districts/\(district.slug).ics")
+            districtContext["webcalURL"] = webcal("districts/\(district.slug).ics")
+            let events = dayGroups(Array(calendar.upcoming.filter { calendar.events[$0.event].event.districts.contains(district.slug) }
+                .prefix(Self.upcomingOnDistrictPage)))
             page("districts/\(district.slug)/", "district", title: district.name, description: district.summary,
-                 ["district": districtContext, "entries": items.map(summaryContext), "hasEntries": !items.isEmpty])
+                 ["district": districtContext, "entries": items.map(summaryContext), "hasEntries": !items.isEmpty,
+                  "days": events, "hasDays": !events.isEmpty])
         }
         page("districts/", "districts", title: "Districts", description: "",
              ["districts": config.districts.map { ["name": $0.name, "url": url("districts/\($0.slug)/"),
