@@ -36,7 +36,7 @@ enum EventSchedule {
             }
             if produced.first != event.start {
                 let first = produced.first.map { " (the first is \(human($0, allDay: event.allDay)))" } ?? ""
-                problems.add(file.error(line: 1, "the start \(human(event.start, allDay: event.allDay)) is not one of the times the repeat rule gives\(first)",
+                problems.add(file.error(line: event.startLine, column: event.startColumn, "the start \(human(event.start, allDay: event.allDay)) is not one of the times the repeat rule gives\(first)",
                                         fix: "set \"start\" to the first occurrence, so every calendar app shows the same dates"))
             }
             starts = produced.prefix(maximumOccurrences).map { (start: $0, extra: nil) }

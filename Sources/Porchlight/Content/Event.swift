@@ -71,6 +71,9 @@ public struct Event: Sendable {
     public var languages: [String]
     public var image: String?
     public var imageAlt: String?
+    /// Where `start:` is written, for problems with the series as a whole.
+    public var startLine: Int
+    public var startColumn: Int
 
     static let fields = ["title", "summary", "description", "category", "categories", "districts", "start", "end",
                          "duration", "timeZone", "location", "repeat", "dates", "except", "changes", "status",
@@ -193,7 +196,10 @@ struct EventReader {
             }
         }
 
+        let before = problems.list.count
         let rule = readRepeat(f["repeat"], start: &start, allDay: allDay)
+        // A rule with a mistake in it would only add confusing complaints about which dates it gives.
+        let ruleBroken = problems.list.count > before
         var extraDates: [Event.ExtraDate] = []
         if let node = f["dates"] {
             for item in node.sequence ?? [node] {
@@ -244,13 +250,15 @@ struct EventReader {
         if f.string("image") != nil, f.string("imageAlt") == nil {
             problems.add(f["image"]!.warning("the image has no description for screen readers", fix: "add \"imageAlt: what the picture shows\""))
         }
-        guard let title, startOK else { return nil }
+        guard let title, startOK, !ruleBroken else { return nil }
+        let startNode = f["start"]!
         return Event(file: file, slug: slug, title: title, summary: f.string("summary"), description: f.string("description"),
                      categories: categories, districts: districts, allDay: allDay, start: start, duration: duration, zone: zone,
                      location: location(f["location"]), rule: rule, extraDates: extraDates, exceptions: exceptions,
                      changes: changes, status: status, organizer: organizer, cost: f.string("cost"),
                      registration: f.string("registration"), accessibility: f.string("accessibility"),
-                     languages: f.strings("languages").map(\.0), image: f.string("image"), imageAlt: f.string("imageAlt"))
+                     languages: f.strings("languages").map(\.0), image: f.string("image"), imageAlt: f.string("imageAlt"),
+                     startLine: startNode.line, startColumn: startNode.column)
     }
 
     private func readStatus(_ node: YAMLNode?) -> Event.Status? {
