@@ -1,7 +1,7 @@
 # Porchlight — the two commands of the quick start, and the benchmark.
 SWIFT ?= swift
 NOW ?= 2026-11-21T12:00:00-06:00
-DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/
+DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/
 
 .PHONY: demo test unit judge bench cmark theme fixtures clean
 
@@ -18,6 +18,8 @@ test: cmark
 	.build/release/porchlight check --now $(NOW)
 	.build/release/porchlight build --now $(NOW)
 	python3 .ci/judge_site.py Public --axe $(DEMO_AXE_PAGES)
+	.build/release/porchlight occurrences --now $(NOW) > .build/occurrences.json
+	python3 .ci/judge_calendars.py Public .build/occurrences.json
 
 ## Only the Swift tests.
 unit: cmark

@@ -11,7 +11,7 @@ struct PorchlightCommand: ParsableCommand {
             Run it in the folder that holds Content/ (and, if you want your own look, Templates/).
             The finished site goes to Public/. Nothing is changed if there is an error.
             """,
-        subcommands: [Build.self, Check.self, New.self],
+        subcommands: [Build.self, Check.self, New.self, Occurrences.self],
         defaultSubcommand: nil
     )
 
@@ -114,3 +114,17 @@ struct Check: ParsableCommand {
 }
 
 extension DiagnosticFormat: ExpressibleByArgument {}
+
+struct Occurrences: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print, as JSON, every date each published .ics file holds (for checking calendars with other tools).")
+
+    @OptionGroup var site: SiteOptions
+
+    func run() throws {
+        let (report, json) = Builder.occurrencesJSON(site.buildOptions(output: nil))
+        FileHandle.standardError.write(Data(DiagnosticPrinter.render(report.diagnostics, as: .text).utf8))
+        guard let json else { throw ExitCode(1) }
+        print(json, terminator: "")
+    }
+}

@@ -190,3 +190,35 @@ final class PhaseClock {
         last = now
     }
 }
+
+extension Builder {
+    /// Every occurrence each published `.ics` file should give a calendar app, as JSON, so independent tools can check the files.
+    public static func occurrencesJSON(_ options: BuildOptions) -> (BuildReport, String?) {
+        let problems = Problems()
+        let content = ContentLoader.load(options, problems: problems)
+        let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
+        let report = BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+        guard !problems.hasErrors else { return (report, nil) }
+        let feeds = EventFeeds(calendar: calendar, config: content.config)
+        let windowStart = calendar.zone.instant(for: calendar.windowStart), windowEnd = calendar.zone.instant(for: calendar.windowEnd)
+        let utc = TimeZone(identifier: "UTC")!
+        let q = JSONText.quote
+        var files: [String] = []
+        for feed in feeds.feeds() {
+            var rows: [String] = []
+            for index in feed.events {
+                let scheduled = calendar.events[index]
+                let event = scheduled.event
+                for o in feeds.included(scheduled, trimmed: feed.trimmed) where o.endInstant > windowStart && o.startInstant < windowEnd {
+                    let start = event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: utc)
+                    let end = event.allDay ? o.end.icsDay : ContentDate.rfc3339(o.endInstant, timeZone: utc)
+                    rows.append("{\"uid\": \(q("\(event.slug)@\(feeds.host)")), \"start\": \(q(start)), \"end\": \(q(end)), \"status\": \(q(EventFeeds.status(o.status)))}")
+                }
+            }
+            files.append("    \(q(feed.path)): [\n      " + rows.joined(separator: ",\n      ") + "\n    ]")
+        }
+        let json = "{\n  \"windowStart\": \(q(ContentDate.rfc3339(windowStart, timeZone: utc))),\n  \"windowEnd\": \(q(ContentDate.rfc3339(windowEnd, timeZone: utc))),\n"
+            + "  \"files\": {\n" + files.joined(separator: ",\n") + "\n  }\n}\n"
+        return (report, json)
+    }
+}

@@ -22,6 +22,11 @@ enum EventSchedule {
     static let maximumOccurrences = 5000
 
     static func occurrences(of event: Event, through windowEnd: LocalDateTime, problems: Problems) -> [Occurrence] {
+        schedule(of: event, through: windowEnd, problems: problems).occurrences
+    }
+
+    /// The occurrences, and the starts that `except` removed (the EXDATEs of the series).
+    static func schedule(of event: Event, through windowEnd: LocalDateTime, problems: Problems) -> (occurrences: [Occurrence], excluded: [LocalDateTime]) {
         let file = event.file
         var starts: [(start: LocalDateTime, extra: Event.ExtraDate?)] = []
         if let rule = event.rule {
@@ -48,10 +53,12 @@ enum EventSchedule {
         }
         starts.sort { $0.start < $1.start }
 
+        var excluded: [LocalDateTime] = []
         for exception in event.exceptions {
-            let before = starts.count
+            let matches = starts.filter { exception.isDay ? $0.start.icsDay == exception.value.icsDay : $0.start == exception.value }
+            excluded += matches.map(\.start)
             starts.removeAll { exception.isDay ? $0.start.icsDay == exception.value.icsDay : $0.start == exception.value }
-            if starts.count == before {
+            if matches.isEmpty {
                 problems.add(file.error(line: exception.line, column: exception.column,
                                         "\"except\" names \(human(exception.value, allDay: exception.isDay)), when the event does not happen",
                                         fix: nearby(exception.value, in: starts.map(\.start), allDay: event.allDay)))
@@ -74,7 +81,7 @@ enum EventSchedule {
             }
         }
 
-        return starts.enumerated().map { index, item in
+        let occurrences = starts.enumerated().map { index, item in
             var start = item.start
             var end = item.extra?.end ?? start.adding(seconds: event.duration)
             if event.allDay, let extraEnd = item.extra?.end { end = extraEnd.adding(days: 1) }
@@ -99,6 +106,7 @@ enum EventSchedule {
             occurrence.endInstant = event.zone.instant(for: occurrence.end)
             return occurrence
         }
+        return (occurrences, excluded.sorted())
     }
 
     static func human(_ time: LocalDateTime, allDay: Bool) -> String {

@@ -5,6 +5,8 @@ struct SiteCalendar: Sendable {
     struct Scheduled: Sendable {
         var event: Event
         var occurrences: [Occurrence]
+        /// Starts removed by `except`, written as EXDATEs.
+        var excluded: [LocalDateTime]
     }
 
     /// One occurrence with the event it belongs to, for lists that mix events.
@@ -31,8 +33,8 @@ struct SiteCalendar: Sendable {
         let end = windowEnd
         let expanded: [(Scheduled, [Diagnostic])] = input.parallelMap { event in
             let problems = Problems()
-            let occurrences = EventSchedule.occurrences(of: event, through: end, problems: problems)
-            return (Scheduled(event: event, occurrences: occurrences), problems.list)
+            let schedule = EventSchedule.schedule(of: event, through: end, problems: problems)
+            return (Scheduled(event: event, occurrences: schedule.occurrences, excluded: schedule.excluded), problems.list)
         }
         var events: [Scheduled] = []
         for (scheduled, diagnostics) in expanded {

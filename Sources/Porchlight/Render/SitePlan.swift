@@ -203,6 +203,11 @@ struct SitePlan {
         }
 
         eventOutputs(out)
+        let feeds = EventFeeds(calendar: calendar, config: config)
+        for feed in feeds.feeds() {
+            out.files.append(SiteOutput(path: feed.path, body: .text(feeds.text(path: feed.path, name: feed.name,
+                                                                                 description: feed.description, events: feed.events, trimmed: feed.trimmed))))
+        }
 
         // The rest.
         page("404.html", "404", title: "Page not found", description: "", [:], index: false)

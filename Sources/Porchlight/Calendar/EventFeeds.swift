@@ -1,0 +1,143 @@
+import Foundation
+
+/// Turns scheduled events into iCalendar feeds: one VEVENT per series, overrides for changed occurrences.
+struct EventFeeds {
+    let calendar: SiteCalendar
+    let config: SiteConfig
+
+    /// Subscribers of the site, category and district feeds get nothing older than this.
+    var cutoff: Date { calendar.now.addingTimeInterval(-31 * 86_400) }
+
+    var host: String {
+        guard let range = config.baseURL.range(of: "://") else { return "porchlight.invalid" }
+        let rest = config.baseURL[range.upperBound...]
+        return String(rest.prefix { $0 != "/" && $0 != ":" })
+    }
+
+    /// The .ics files the site publishes, by output path, with the events each holds and whether old ones are trimmed.
+    func feeds() -> [(path: String, name: String, description: String?, events: [Int], trimmed: Bool)] {
+        var out: [(String, String, String?, [Int], Bool)] = []
+        let all = Array(calendar.events.indices)
+        out.append(("calendar.ics", config.title, config.description.isEmpty ? nil : config.description, all, true))
+        for category in config.categories {
+            out.append(("calendar/\(category.slug).ics", "\(category.name) — \(config.title)",
+                        category.description.isEmpty ? nil : category.description,
+                        all.filter { calendar.events[$0].event.categories.contains(category.slug) }, true))
+        }
+        for district in config.districts {
+            out.append(("districts/\(district.slug).ics", "\(district.name) — \(config.title)", nil,
+                        all.filter { calendar.events[$0].event.districts.contains(district.slug) }, true))
+        }
+        for index in all {
+            let event = calendar.events[index].event
+            out.append(("events/\(event.slug).ics", event.title, event.summary, [index], false))
+        }
+        return out
+    }
+
+    func text(path: String, name: String, description: String?, events: [Int], trimmed: Bool) -> String {
+        let vevents = events.flatMap { calendarEvents(calendar.events[$0], trimmed: trimmed) }
+        let file = CalendarFile(name: name, description: description, url: config.baseURL + path,
+                                defaultTimeZone: config.timeZone.identifier, events: vevents)
+        let today = calendar.zone.local(for: calendar.now)
+        return ICalendar.write(file, timeZoneRange: (today.year - 1)...(calendar.windowEnd.year + 1))
+    }
+
+    /// Where a trimmed feed starts for this event, in its own wall-clock time.
+    func trimStart(_ scheduled: SiteCalendar.Scheduled, trimmed: Bool) -> LocalDateTime? {
+        trimmed ? scheduled.event.zone.local(for: cutoff) : nil
+    }
+
+    /// The occurrences a feed holds for the event: what a calendar app should show.
+    func included(_ scheduled: SiteCalendar.Scheduled, trimmed: Bool) -> [Occurrence] {
+        guard let from = trimStart(scheduled, trimmed: trimmed) else { return scheduled.occurrences }
+        return scheduled.occurrences.filter { $0.original >= from }
+    }
+
+    func calendarEvents(_ scheduled: SiteCalendar.Scheduled, trimmed: Bool) -> [CalendarEvent] {
+        let event = scheduled.event
+        let from = trimStart(scheduled, trimmed: trimmed)
+        let occurrences = included(scheduled, trimmed: trimmed)
+        guard !occurrences.isEmpty else { return [] }
+        func time(_ t: LocalDateTime) -> EventTime {
+            event.allDay ? .date(year: t.year, month: t.month, day: t.day) : .local(t, tzid: event.zone.identifier)
+        }
+        let uid = "\(event.slug)@\(host)"
+        let stamp = Self.stamp(event.file.text)
+
+        // The series' own rule, started at its first occurrence in the feed.
+        var rule = event.rule
+        var start = event.start
+        if var r = rule, let from {
+            let produced = Porchlight.occurrences(of: r, start: event.start, allDay: event.allDay, through: calendar.windowEnd,
+                                                  limit: EventSchedule.maximumOccurrences, zone: event.zone)
+            if let first = produced.first(where: { $0 >= from }) {
+                if first != event.start, r.count != nil, let last = produced.last {
+                    r.count = nil  // COUNT would restart at the new start; the last date says the same thing
+                    r.until = event.allDay ? .date(last) : .local(last)
+                }
+                start = first
+                rule = r
+            } else {
+                rule = nil
+                start = occurrences[0].original
+            }
+        } else if rule == nil, let from, start < from {
+            start = occurrences[0].original
+        }
+        let rdates = occurrences.filter { $0.original != start && ($0.isExtra || rule == nil) }.map(\.original)
+        let exdates = scheduled.excluded.filter { from == nil || $0 >= from! }
+
+        var master = base(event, uid: uid, stamp: stamp, start: time(start), end: time(start.adding(seconds: event.duration)))
+        master.status = Self.status(event.status)
+        if event.status == .postponed { master.summary = "Postponed: \(event.title)" }
+        if let rule { master.rrule = rule.rruleText(start: start, allDay: event.allDay, zone: event.zone) }
+        master.rdates = rdates.map(time)
+        master.exdates = exdates.map(time)
+        var out = [master]
+        for o in occurrences where o.isOverride {
+            var override = base(event, uid: uid, stamp: stamp, start: time(o.start), end: time(o.end))
+            override.recurrenceID = time(o.original)
+            override.status = Self.status(o.status)
+            if o.status == .postponed { override.summary = "Postponed: \(event.title)" }
+            if o.status == .cancelled { override.summary = "Cancelled: \(event.title)" }
+            override.location = place(o.location)
+            override.description = [o.note, override.description].compactMap { $0 }.joined(separator: "\n\n")
+            out.append(override)
+        }
+        return out
+    }
+
+    private func base(_ event: Event, uid: String, stamp: LocalDateTime, start: EventTime, end: EventTime) -> CalendarEvent {
+        let page = config.baseURL + "events/\(event.slug)/"
+        var description = [event.summary, page].compactMap { $0 }.joined(separator: "\n\n")
+        if let cost = event.cost { description += "\nCost: \(cost)" }
+        if let accessibility = event.accessibility { description += "\nAccessibility: \(accessibility)" }
+        return CalendarEvent(uid: uid, dtstamp: stamp, start: start, end: end, summary: event.title, description: description,
+                             location: place(event.location), url: page, status: nil,
+                             categories: event.categories.compactMap { slug in config.categories.first { $0.slug == slug }?.name },
+                             organizer: event.organizer?.email.map { (name: event.organizer?.name, email: $0) })
+    }
+
+    private func place(_ location: Event.Location?) -> String? {
+        guard let location else { return nil }
+        let text = [location.name, location.address, location.online].compactMap { $0 }.joined(separator: ", ")
+        return text.isEmpty ? nil : text
+    }
+
+    static func status(_ status: Event.Status) -> String {
+        switch status {
+        case .confirmed: return "CONFIRMED"
+        case .tentative: return "TENTATIVE"
+        case .cancelled, .postponed: return "CANCELLED"
+        }
+    }
+
+    /// A DTSTAMP that changes exactly when the event file does: derived from its text, never from the clock.
+    static func stamp(_ text: String) -> LocalDateTime {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let base = LocalDateTime(year: 2020, month: 1, day: 1).secondsSinceEpoch
+        return LocalDateTime(secondsSinceEpoch: base + Int(hash % (5 * 365 * 86_400)))
+    }
+}
