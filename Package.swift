@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(
             name: "PorchlightTests",
             dependencies: ["Porchlight"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Calendar/Support"]
         ),
     ]
 )

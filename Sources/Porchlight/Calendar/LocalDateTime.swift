@@ -11,7 +11,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     public var minute: Int
     public var second: Int
 
-    /// Fields are stored as given; use `isValid` (or `init?(validating:)`) when they come from input.
+    /// Fields are stored as given; use `isValid` (or `init?(validatingYear:…)`) when they come from input.
     public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
         self.year = year
         self.month = month
@@ -176,6 +176,11 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 
         /// The RFC 5545 two-letter code (`MO` … `SU`).
         public var code: String { ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][rawValue] }
+
+        /// English name, for messages.
+        public var name: String {
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][rawValue]
+        }
 
         public init?(code: some StringProtocol) {
             guard let index = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].firstIndex(of: code.uppercased()) else { return nil }

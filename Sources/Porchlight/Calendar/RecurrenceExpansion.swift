@@ -38,14 +38,31 @@ public func occurrences(
     zone: ZoneResolver? = nil,
     dialect: RecurrenceDialect = .dateutil
 ) -> [LocalDateTime] {
-    guard limit > 0, start.isValid else { return [] }
-    var expander = RecurrenceExpander(rule: rule, start: allDay ? start.startOfDay : start,
-                                      allDay: allDay, zone: zone, dialect: dialect)
-    return expander.run(from: from, through: windowEnd, limit: limit)
+    rule.occurrences(start: start, allDay: allDay, from: from, through: windowEnd, limit: limit, zone: zone, dialect: dialect)
+}
+
+extension RecurrenceRule {
+    /// Same as the free function `occurrences(of:…)`, for call sites inside types that have an
+    /// `occurrences` member of their own (which would shadow the free function).
+    public func occurrences(
+        start: LocalDateTime,
+        allDay: Bool = false,
+        from: LocalDateTime? = nil,
+        through windowEnd: LocalDateTime,
+        limit: Int = .max,
+        zone: ZoneResolver? = nil,
+        dialect: RecurrenceDialect = .dateutil
+    ) -> [LocalDateTime] {
+        guard limit > 0, start.isValid else { return [] }
+        var expander = RecurrenceExpander(rule: self, start: allDay ? start.startOfDay : start,
+                                          allDay: allDay, zone: zone, dialect: dialect)
+        return expander.run(from: from, through: windowEnd, limit: limit)
+    }
 }
 
 /// The expansion state. Candidates are wall-clock seconds since 1970 (`day * 86400 + secondOfDay`),
-/// so a period's set is a sorted `[Int]` that BYSETPOS can index, with no Foundation in the loop.
+/// so a period's set is a sorted `[Int]` that BYSETPOS can index; Foundation is only touched to
+/// compare a UTC UNTIL within two days of an occurrence.
 struct RecurrenceExpander {
     private let rule: RecurrenceRule
     private let frequency: RecurrenceRule.Frequency
@@ -154,31 +171,29 @@ struct RecurrenceExpander {
         switch frequency {
         case .hourly:
             hourMask = mask(rule.byHour, 24)
-            offsetsInUnit = minutes.flatMap { m in seconds.map { m * 60 + $0 } }.sorted()
+            offsetsInUnit = Set(minutes.flatMap { m in seconds.map { m * 60 + $0 } }).sorted()
         case .minutely:
             hourMask = mask(rule.byHour, 24)
             minuteMask = mask(rule.byMinute, 60)
-            offsetsInUnit = seconds.sorted()
+            offsetsInUnit = Set(seconds).sorted()
         case .secondly:
             hourMask = mask(rule.byHour, 24)
             minuteMask = mask(rule.byMinute, 60)
             secondMask = mask(rule.bySecond, 60)
             offsetsInUnit = [0]
         default:
-            timesOfDay = hours.flatMap { h in minutes.flatMap { m in seconds.map { h * 3600 + m * 60 + $0 } } }.sorted()
+            timesOfDay = Set(hours.flatMap { h in minutes.flatMap { m in seconds.map { h * 3600 + m * 60 + $0 } } }).sorted()
         }
         setPositions = rule.bySetPos
 
         switch rule.until {
-        case nil: until = .none
-        case .date, .local: until = .wall(RecurrenceRule.localBound(of: rule.until!, zone: zone).secondsSinceEpoch)
-        case .utc(let t):
-            if let zone {
-                until = .instant(utc: t.secondsSinceEpoch,
-                                 nearWall: zone.local(for: Date(timeIntervalSince1970: Double(t.secondsSinceEpoch))).secondsSinceEpoch)
-            } else {
-                until = .wall(t.secondsSinceEpoch)  // floating times are read as UTC
-            }
+        case nil:
+            until = .none
+        case .utc(let t)? where zone != nil:
+            let instant = Date(timeIntervalSince1970: Double(t.secondsSinceEpoch))
+            until = .instant(utc: t.secondsSinceEpoch, nearWall: zone!.local(for: instant).secondsSinceEpoch)
+        case let bound?:  // date, local, or UTC for a floating start (read as UTC)
+            until = .wall(RecurrenceRule.localBound(of: bound, zone: zone).secondsSinceEpoch)
         }
     }
 
@@ -228,25 +243,45 @@ struct RecurrenceExpander {
     }
 
     /// Applies BYSETPOS to a period's sorted candidates and emits them; false once the series is over.
-    private mutating func emitPeriod(_ candidates: [Int]) -> Bool {
+    /// `selected` tells whether BYSETPOS left anything, for the never-produces check.
+    private mutating func emitPeriod(_ candidates: [Int], selected: inout Bool) -> Bool {
         if setPositions.isEmpty {
+            selected = !candidates.isEmpty
             for c in candidates where !emit(c) { return false }
             return true
         }
         let n = candidates.count
-        var chosen = Set<Int>()
+        var chosen: [Int] = []
         for p in setPositions {
             let index = p > 0 ? p - 1 : n + p
-            if index >= 0 && index < n { chosen.insert(index) }
+            if index >= 0 && index < n && !chosen.contains(index) { chosen.append(index) }
         }
+        selected = !chosen.isEmpty
         for index in chosen.sorted() where !emit(candidates[index]) { return false }
         return true
     }
 
-    /// One 400-year Gregorian cycle per INTERVAL step repeats every pattern, so a longer drought means never.
-    private var droughtLimitDays: Int { 146_097 * interval }
+    /// How long a rule may go without a hit before it is declared never-producing: every pattern
+    /// repeats after lcm(400 Gregorian years, INTERVAL periods), so a longer drought means never.
+    private var droughtLimitDays: Int {
+        let periodsIn400Years: Int = switch frequency {
+        case .yearly: 400
+        case .monthly: 4800
+        case .weekly: 20_871
+        case .daily: 146_097
+        case .hourly: 146_097 * 24
+        case .minutely: 146_097 * 1440
+        case .secondly: 146_097 * 86_400
+        }
+        var a = periodsIn400Years, b = interval
+        while b != 0 { (a, b) = (b, a % b) }
+        return 146_097 * (interval / a)
+    }
 
     // MARK: DAILY, WEEKLY, MONTHLY, YEARLY
+
+    /// 9999-12-31, dateutil's MAXYEAR: nothing is expanded past it.
+    static let lastSupportedDay = LocalDateTime.dayNumber(year: 9999, month: 12, day: 31)
 
     private mutating func runByDays() {
         let startDay = start.dayNumber
@@ -267,15 +302,13 @@ struct RecurrenceExpander {
         var lastHitDay: Int? = nil
         while true {
             let (first, last) = dayRange(ofPeriod: k, firstPeriodYear: firstPeriodYear, startDay: startDay)
-            if first > endDay || LocalDateTime.civil(fromDayNumber: first).year > 9999 { return }
+            if first > endDay || first > Self.lastSupportedDay { return }
             if first - (lastHitDay ?? first) > droughtLimitDays { return }
+            if lastHitDay == nil { lastHitDay = first }
             collectCandidates(first: first, last: last, into: &candidates)
-            if !candidates.isEmpty {
-                lastHitDay = first
-                if !emitPeriod(candidates) { return }
-            } else if lastHitDay == nil {
-                lastHitDay = first
-            }
+            var selected = false
+            if !emitPeriod(candidates, selected: &selected) { return }
+            if selected { lastHitDay = first }
             k += 1
         }
     }
@@ -425,8 +458,27 @@ struct RecurrenceExpander {
 
     // MARK: HOURLY, MINUTELY, SECONDLY
 
+    /// Whether stepping INTERVAL units from DTSTART can ever land on an allowed time of day:
+    /// the steps only reach times ≡ DTSTART modulo gcd(INTERVAL, units per day).
+    /// (dateutil raises "Invalid combination of interval and byhour…" for the same rules.)
+    private func timeOfDayIsReachable(unit: Int) -> Bool {
+        let unitsPerDay = 86_400 / unit
+        var a = unitsPerDay, b = interval
+        while b != 0 { (a, b) = (b, a % b) }
+        let residue = LocalDateTime.floorMod(LocalDateTime.floorDiv(startWall, unit), a)
+        for u in stride(from: residue, to: unitsPerDay, by: a) {
+            let secondOfDay = u * unit
+            if let hourMask, !hourMask[secondOfDay / 3600] { continue }
+            if unit <= 60, let minuteMask, !minuteMask[secondOfDay / 60 % 60] { continue }
+            if unit == 1, let secondMask, !secondMask[secondOfDay % 60] { continue }
+            return true
+        }
+        return false
+    }
+
     private mutating func runByUnits() {
         let unit = frequency == .hourly ? 3600 : frequency == .minutely ? 60 : 1
+        guard timeOfDayIsReachable(unit: unit) else { return }
         let startUnit = LocalDateTime.floorDiv(startWall, unit)
         var k = 0
         if rule.count == nil && fromWall > startWall {
@@ -447,8 +499,8 @@ struct RecurrenceExpander {
             if day - (lastHitDay ?? day) > droughtLimitDays { return }
             if lastHitDay == nil { lastHitDay = day }
             if day != checkedDay {
+                if day > Self.lastSupportedDay { return }
                 let (year, month, dayOfMonth) = LocalDateTime.civil(fromDayNumber: day)
-                if year > 9999 { return }
                 checkedDay = day
                 checkedDayMatches = matches(day: day, year: year, month: month, dayOfMonth: dayOfMonth, ordinalDays: [])
             }
@@ -465,8 +517,9 @@ struct RecurrenceExpander {
             if unit == 1, let secondMask, !secondMask[secondOfDay % 60] { k += 1; continue }
             candidates.removeAll(keepingCapacity: true)
             for offset in offsetsInUnit { candidates.append(wall + offset) }
-            lastHitDay = day
-            if !emitPeriod(candidates) { return }
+            var selected = false
+            if !emitPeriod(candidates, selected: &selected) { return }
+            if selected { lastHitDay = day }
             k += 1
         }
     }

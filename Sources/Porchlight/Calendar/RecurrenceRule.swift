@@ -342,7 +342,7 @@ extension RecurrenceRule {
             }
             if rule.frequency != .monthly && rule.frequency != .yearly {
                 throw error("\"\(token.text)\" in BYDAY needs FREQ=MONTHLY or FREQ=YEARLY, not \(freq)",
-                            "remove the number (\(day.weekday.code) means every \(day.weekday)), or use FREQ=MONTHLY")
+                            "remove the number (\(day.weekday.code) means every \(day.weekday.name)), or use FREQ=MONTHLY")
             }
             if !rule.byWeekNo.isEmpty {
                 throw error("\"\(token.text)\" in BYDAY cannot have a number together with BYWEEKNO",
@@ -394,9 +394,7 @@ extension RecurrenceRule {
 
     private static func number(_ item: Token, in range: ClosedRange<Int>, part: String,
                                range help: String) throws(RecurrenceRuleError) -> Int {
-        var digits = Substring(item.text)
-        if digits.first == "+" { digits = digits.dropFirst() }
-        guard let n = Int(digits), !digits.hasPrefix("+"), digits.allSatisfy({ $0 == "-" || $0.isASCII && $0.isNumber }) else {
+        guard let n = Int(item.text) else {  // accepts an optional + or - sign, as the RFC does
             throw RecurrenceRuleError(kind: .invalidValue, part: part, offset: item.offset, length: item.text.count,
                                       message: "\(part) value \"\(item.text)\" is not a whole number", fix: help)
         }
