@@ -64,6 +64,17 @@ public enum Builder {
                 claim(&content.sections[s].entries[e], "\(content.sections[s].name)/\(entry.slug)/")
             }
         }
+        var eventOwners: [String: String] = [:]
+        for event in content.events {
+            if ["past", "category"].contains(event.slug) {
+                problems.add(event.file.error(line: 1, "an event named \"\(event.slug)\" would take the address of Porchlight's /events/\(event.slug)/ page",
+                                              fix: "rename the file, e.g. \(event.slug)-event.yml"))
+            } else if let owner = eventOwners[event.slug] {
+                problems.add(event.file.error(line: 1, "this event and \(owner) would both be published at /events/\(event.slug)/",
+                                              fix: "rename one of the files"))
+            }
+            eventOwners[event.slug] = event.file.path
+        }
         for p in content.pages.indices {
             let slug = content.pages[p].slug
             if sectionNames.contains(slug) || ContentLoader.generatedFolders.contains(slug) || ContentLoader.reservedFolders.contains(slug) {

@@ -127,3 +127,50 @@ struct EventTests {
         #expect(event?.rule?.byDay.map(\.weekday) == [.friday])
     }
 }
+
+/// Event pages built from the good fixture site, read back as a resident's browser and a search engine would.
+struct EventPageTests {
+    static let output: URL = {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("event-pages-\(UUID().uuidString)")
+        _ = Builder.build(BuildOptions(siteFolder: Repo.fixtures.appendingPathComponent("good-site"), output: output, now: testNow))
+        return output
+    }()
+
+    func page(_ path: String) throws -> String {
+        try String(contentsOf: Self.output.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func jsonLDParsesAsSchemaOrgEvents() throws {
+        let html = try page("events/coffee/index.html")
+        let start = try #require(html.range(of: "<script type=\"application/ld+json\">"))
+        let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
+        let json = try JSONSerialization.jsonObject(with: Data(html[start.upperBound..<end.lowerBound].utf8))
+        let events = try #require(json as? [[String: Any]])
+        #expect(events.first?["@type"] as? String == "Event")
+        #expect(events.first?["startDate"] as? String == "2027-01-09T09:00:00-06:00")
+        #expect(events.first?["eventStatus"] as? String == "https://schema.org/EventScheduled")
+    }
+
+    @Test func cancellationIsShownInWordsNotOnlyStyle() throws {
+        let html = try page("events/past/index.html")
+        #expect(html.contains("<li class=\"is-cancelled\">"))
+        #expect(html.contains("<span class=\"badge badge-cancelled\">Cancelled</span>"))
+        #expect(html.contains("<strong>Note:</strong> Rain"))
+    }
+
+    @Test func monthGridIsATableWithFullDayNamesAndTodayInWords() throws {
+        let html = try page("calendar/2026/11/index.html")
+        #expect(html.contains("<table class=\"month\">"))
+        #expect(html.contains("<caption>"))
+        #expect(html.contains("<span class=\"day-full\">Wednesday</span>"))
+        #expect(html.contains("<td class=\"today\">"))
+        #expect(html.contains("<span class=\"today-label\">Today</span>"))
+        #expect(try page("calendar/index.html").contains("<caption>Events in November 2026</caption>"))
+    }
+
+    @Test func reservedEventNamesAreRefused() throws {
+        let site = try TempSite(["Content/site.yml": minimalSiteYML, "Content/events/past.yml": "title: X\nstart: 2026-12-01\n"])
+        defer { site.remove() }
+        #expect(describe(site.build(write: false)).contains("an event named \"past\" would take the address"))
+    }
+}
