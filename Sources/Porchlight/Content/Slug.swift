@@ -5,7 +5,9 @@ enum Slug {
     static func make(_ text: String) -> String {
         var out = ""
         var pendingHyphen = false
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        // Folding accents needs ICU, which is slow; most names are plain ASCII and need none.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         for scalar in folded.unicodeScalars {
             let v = scalar.value
             let isAlnum = (v >= 48 && v <= 57) || (v >= 97 && v <= 122) || (v >= 65 && v <= 90)

@@ -27,7 +27,7 @@ public struct SourceFile: Sendable {
                                    fix: "save it as UTF-8 in your editor (\"Save with encoding: UTF-8\")"))
         }
         var text = decoded
-        if text.contains("\r") {
+        if text.utf8.contains(13) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return .success(SourceFile(path: displayPath, text: text))

@@ -32,6 +32,17 @@ struct SitePlan {
     let calendar: SiteCalendar
     let now: Date
     let problems: Problems
+    private var baseSiteContext: [String: Any] = [:]
+
+    init(content: SiteContent, rendered: [String: RenderedEntry], theme: Theme, calendar: SiteCalendar, now: Date, problems: Problems) {
+        self.content = content
+        self.rendered = rendered
+        self.theme = theme
+        self.calendar = calendar
+        self.now = now
+        self.problems = problems
+        baseSiteContext = Self.makeBaseSiteContext(self)
+    }
 
     static let postsPerPage = 20
     static let feedLength = 20
@@ -238,19 +249,26 @@ struct SitePlan {
 
     // MARK: Contexts
 
+    /// The `site` context, the same on every page except which menu item is current.
     func siteContext(currentPath: String) -> [String: Any] {
-        var site: [String: Any] = ["title": config.title, "description": config.description, "language": config.language,
-                                   "baseURL": config.baseURL, "root": config.basePath, "generator": "Porchlight",
-                                   "year": String(yearOfNow), "districts": districtLinks(),
-                                   "sections": content.sections.map { ["title": $0.title, "url": url($0.path)] }]
-        site["hasNav"] = !config.nav.isEmpty
-        site["feeds"] = content.sections.filter { $0.kind == .posts }.map { ["title": $0.title, "url": url($0.path + "feed.xml")] }
+        var site = baseSiteContext
         site["nav"] = config.nav.map { item -> [String: Any] in
             let target = navPath(item.url)
             let current = target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false
             return ["title": item.title, "url": target.map(url) ?? item.url, "current": current]
         }
-        if let notice = config.notice, notice.until.map({ now.timeIntervalSince($0.instant) < 86_400 }) ?? true {
+        return site
+    }
+
+    static func makeBaseSiteContext(_ plan: SitePlan) -> [String: Any] {
+        let config = plan.config
+        var site: [String: Any] = ["title": config.title, "description": config.description, "language": config.language,
+                                   "baseURL": config.baseURL, "root": config.basePath, "generator": "Porchlight",
+                                   "year": String(plan.yearOfNow), "districts": plan.districtLinks(),
+                                   "sections": plan.content.sections.map { ["title": $0.title, "url": plan.url($0.path)] }]
+        site["hasNav"] = !config.nav.isEmpty
+        site["feeds"] = plan.content.sections.filter { $0.kind == .posts }.map { ["title": $0.title, "url": plan.url($0.path + "feed.xml")] }
+        if let notice = config.notice, notice.until.map({ plan.now.timeIntervalSince($0.instant) < 86_400 }) ?? true {
             site["notice"] = ["text": notice.text, "html": CommonMark.renderInline(notice.text, options: [.smart])]
         }
         return site
@@ -264,7 +282,7 @@ struct SitePlan {
         return path
     }
 
-    private var yearOfNow: Int {
+    var yearOfNow: Int {
         let local = Int(now.timeIntervalSince1970) + config.timeZone.secondsFromGMT(for: now)
         var days = local / 86_400
         if local < 0 && local % 86_400 != 0 { days -= 1 }
@@ -277,7 +295,7 @@ struct SitePlan {
         }
     }
 
-    private func districtLinks() -> [[String: Any]] {
+    func districtLinks() -> [[String: Any]] {
         config.districts.map { ["name": $0.name, "slug": $0.slug, "url": url("districts/\($0.slug)/")] }
     }
 
