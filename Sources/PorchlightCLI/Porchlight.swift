@@ -83,7 +83,7 @@ struct Build: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let warnings = diagnostics.warningCount == 1 ? "1 warning" : "\(diagnostics.warningCount) warnings"
         if report.succeeded {
-            print("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(warnings)) in \(String(format: "%.2f", seconds)) s → \(options.output.path)")
+            print("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)) in \(String(format: "%.2f", seconds)) s → \(options.output.path)")
         } else {
             let errors = diagnostics.errorCount == 1 ? "1 error" : "\(diagnostics.errorCount) errors"
             FileHandle.standardError.write(Data("Build failed: \(errors), \(warnings). Nothing was written; \(options.output.path) is unchanged.\n".utf8))

@@ -35,6 +35,22 @@ struct SiteWriterTests {
         #expect(first.keys.contains("tags/youth/index.html"))
     }
 
+    @Test func unchangedFilesAreNotRewritten() throws {
+        let site = try TempSite(good)
+        defer { site.remove() }
+        #expect(site.build().filesChanged > 0)
+        let page = site.output.appendingPathComponent("letters/hello/index.html").path
+        let before = try FileManager.default.attributesOfItem(atPath: page)[.systemFileNumber] as? Int
+        let again = site.build()
+        #expect(again.filesChanged == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: page)[.systemFileNumber] as? Int == before)
+        try Data("---\ntitle: Hello\ndate: 2024-01-02\ntags: [Youth]\ndistricts: [north]\naliases: [/news/hello.html]\n---\nEdited.\n".utf8)
+            .write(to: site.url.appendingPathComponent("Content/letters/2024-01-02-hello.md"))
+        let edited = site.build()
+        #expect(edited.filesChanged > 0 && edited.filesChanged < edited.filesWritten)
+        #expect(site.read("letters/hello/index.html")?.contains("Edited.") == true)
+    }
+
     @Test func refusesToReplaceAFolderThatIsNotASite() throws {
         let site = try TempSite(good.merging(["Public/thesis.docx": "precious"]) { a, _ in a })
         defer { site.remove() }

@@ -5,6 +5,8 @@ public struct BuildReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var pagesWritten: Int
     public var filesWritten: Int
+    /// Files that differ from the previous build's output.
+    public var filesChanged: Int = 0
     public var succeeded: Bool { diagnostics.errorCount == 0 }
 }
 
@@ -186,7 +188,7 @@ public enum Builder {
             problems.add(.error(SourceLocation(path: outputPath), "could not put the new site in place: \(error)", fix: "check the permissions of the output folder"))
         }
         let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
-        return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten)
+        return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged)
     }
 }
 

@@ -7,6 +7,8 @@ final class SiteWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var createdFolders: Set<String> = []
     private(set) var filesWritten = 0
+    /// Files whose bytes differ from the previous build's (new ones included); the rest keep their old inode and time.
+    private(set) var filesChanged = 0
 
     enum WriterError: Error, CustomStringConvertible {
         case unsafePath(String)
@@ -55,9 +57,39 @@ final class SiteWriter: @unchecked Sendable {
                 lock.withLock { _ = createdFolders.insert(folder) }
             }
         }
-        let url = staging.appendingPathComponent(parts.joined(separator: "/"))
-        try Self.writeFile(url.path, data)
-        lock.withLock { filesWritten += 1 }
+        let relative = parts.joined(separator: "/")
+        let url = staging.appendingPathComponent(relative)
+        // An unchanged file is linked from the previous build, so its time stays and rsync or a deploy skips it.
+        let previous = output.appendingPathComponent(relative).path
+        let unchanged = Self.readFile(previous).map { $0 == data } ?? false
+        if !(unchanged && link(previous, url.path) == 0) {
+            try Self.writeFile(url.path, data)
+        }
+        lock.withLock {
+            filesWritten += 1
+            if !unchanged { filesChanged += 1 }
+        }
+    }
+
+    /// The bytes of a file, or nil when there is none; plain POSIX reads, as this runs for every file of every build.
+    static func readFile(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var data = Data(count: Int(info.st_size))
+        let complete = data.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let got = read(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if got < 0, errno == EINTR { continue }
+                if got <= 0 { return false }
+                offset += got
+            }
+            return true
+        }
+        return complete ? data : nil
     }
 
     /// Plain open/write/close: Foundation's Data.write syncs every file to disk, which made builds wait on the disk.
