@@ -82,6 +82,9 @@ struct Build: ParsableCommand {
         FileHandle.standardError.write(Data(DiagnosticPrinter.render(diagnostics, as: .text).utf8))
         let seconds = Date().timeIntervalSince(started)
         let warnings = diagnostics.warningCount == 1 ? "1 warning" : "\(diagnostics.warningCount) warnings"
+        if let next = report.nextChange {
+            print("Next change by itself: \(next.at) — \(next.reason).")
+        }
         if report.succeeded {
             print("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)) in \(String(format: "%.2f", seconds)) s → \(options.output.path)")
         } else {
@@ -102,7 +105,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let report = Builder.build(site.buildOptions(output: nil), write: false)
-        let text = DiagnosticPrinter.render(report.diagnostics, as: format)
+        let text = DiagnosticPrinter.render(report.diagnostics, as: format, nextChange: report.nextChange)
         if format == .text {
             let d = report.diagnostics
             print(text + (report.succeeded ? "No errors (\(d.warningCount) warnings)." : "\(d.errorCount) errors, \(d.warningCount) warnings."))

@@ -74,7 +74,10 @@ struct SiteWriterTests {
         files["Content/letters/2027-01-15-later.md"] = "---\ntitle: Later\ndate: 2027-01-15\npublishDate: 2027-01-15\n---\nSoon.\n"
         let site = try TempSite(files)
         defer { site.remove() }
-        #expect(site.build().succeeded)
+        let report = site.build()
+        #expect(report.succeeded)
+        #expect(report.nextChange?.at == "2027-01-15T00:00:00-06:00")
+        #expect(report.nextChange?.reason == "Content/letters/2027-01-15-later.md is scheduled to be published")
         #expect(site.read("letters/draft/index.html") == nil)
         #expect(site.read("letters/later/index.html") == nil)
         #expect(site.build(drafts: true).succeeded)

@@ -7,6 +7,8 @@ public struct BuildReport: Sendable {
     public var filesWritten: Int
     /// Files that differ from the previous build's output.
     public var filesChanged: Int = 0
+    /// The next moment the site would change with no edit (a scheduled letter, an event ending, a new day), and why.
+    public var nextChange: (at: String, reason: String)?
     public var succeeded: Bool { diagnostics.errorCount == 0 }
 }
 
@@ -35,11 +37,18 @@ public enum Builder {
         let plan = SitePlan(content: content, rendered: rendered, theme: theme, calendar: calendar, now: options.now, problems: problems)
         let outputs = plan.outputs()
         clock.mark("plan pages")
+        let next = nextChange(content: content, calendar: calendar, now: options.now).map {
+            (at: ContentDate.rfc3339($0.date, timeZone: content.config.timeZone), reason: $0.reason)
+        }
         guard !problems.hasErrors, write else {
-            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+            var report = BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+            report.nextChange = next
+            return report
         }
         defer { clock.mark("render and write") }
-        return writeSite(outputs, content: content, theme: theme, options: options, problems: problems)
+        var report = writeSite(outputs, content: content, theme: theme, options: options, problems: problems)
+        report.nextChange = next
+        return report
     }
 
     /// Gives every entry its URL and rejects two entries, or an entry and a generated page, claiming the same one.
@@ -233,5 +242,26 @@ extension Builder {
         let json = "{\n  \"windowStart\": \(q(ContentDate.rfc3339(windowStart, timeZone: utc))),\n  \"windowEnd\": \(q(ContentDate.rfc3339(windowEnd, timeZone: utc))),\n"
             + "  \"files\": {\n" + files.joined(separator: ",\n") + "\n  }\n}\n"
         return (report, json)
+    }
+}
+
+extension Builder {
+    /// When the output would change by itself, so CI can schedule the next rebuild.
+    static func nextChange(content: SiteContent, calendar: SiteCalendar, now: Date) -> (date: Date, reason: String)? {
+        var candidates: [(Date, String)] = content.scheduled.map { ($0.date, "\($0.path) is scheduled to be published") }
+        if let notice = content.config.notice, let until = notice.until {
+            let end = until.instant.addingTimeInterval(86_400)
+            if end > now { candidates.append((end, "the site notice expires")) }
+        }
+        if let ending = calendar.upcoming.min(by: { $0.occurrence.endInstant < $1.occurrence.endInstant }) {
+            candidates.append((ending.occurrence.endInstant, "\(calendar.events[ending.event].event.title) ends and leaves the upcoming events"))
+        }
+        if !calendar.events.isEmpty {
+            // The calendar marks today, and the home page lists the coming week, so a new day changes pages.
+            let today = calendar.zone.local(for: now)
+            let midnight = calendar.zone.instant(for: LocalDateTime(year: today.year, month: today.month, day: today.day).adding(days: 1))
+            candidates.append((midnight, "a new day begins (today's date on the calendar, the week on the home page)"))
+        }
+        return candidates.filter { $0.0 > now }.min { $0.0 < $1.0 }
     }
 }

@@ -28,6 +28,8 @@ public struct SiteContent: Sendable {
     public var allContentPaths: Set<String>
     /// Events and series from `Content/events/`, in file-name order.
     public var events: [Event] = []
+    /// Entries left out because their publishDate has not come yet: when, and which file.
+    public var scheduled: [(date: Date, path: String)] = []
 }
 
 public struct BuildOptions: Sendable {
@@ -115,7 +117,10 @@ enum ContentLoader {
             guard let entry = item.entry else { continue }
             if !options.includeDrafts {
                 if entry.draft { continue }
-                if let publish = entry.publishDate, publish.instant > options.now { continue }
+                if let publish = entry.publishDate, publish.instant > options.now {
+                    content.scheduled.append((publish.instant, entry.file.path))
+                    continue
+                }
             }
             if let folder { sections[folder]?.entries.append(entry) } else { content.pages.append(entry) }
         }

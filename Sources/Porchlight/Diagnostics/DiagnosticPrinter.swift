@@ -6,12 +6,13 @@ public enum DiagnosticFormat: String, CaseIterable, Sendable {
 }
 
 public enum DiagnosticPrinter {
-    public static func render(_ diagnostics: [Diagnostic], as format: DiagnosticFormat) -> String {
+    /// `nextChange` (an RFC 3339 time and a reason) is added to the JSON form for CI schedulers.
+    public static func render(_ diagnostics: [Diagnostic], as format: DiagnosticFormat, nextChange: (at: String, reason: String)? = nil) -> String {
         let sorted = diagnostics.sortedForDisplay()
         switch format {
         case .text: return sorted.map(text).joined()
         case .github: return sorted.map(github).joined()
-        case .json: return json(sorted)
+        case .json: return json(sorted, nextChange: nextChange)
         }
     }
 
@@ -38,8 +39,12 @@ public enum DiagnosticPrinter {
         return "::\(kind) file=\(escapeProperty(loc.path)),line=\(loc.line),col=\(loc.column),title=Porchlight::\(escapeData(message))\n"
     }
 
-    static func json(_ sorted: [Diagnostic]) -> String {
-        var out = "{\n  \"errors\": \(sorted.errorCount),\n  \"warnings\": \(sorted.warningCount),\n  \"diagnostics\": ["
+    static func json(_ sorted: [Diagnostic], nextChange: (at: String, reason: String)? = nil) -> String {
+        var out = "{\n  \"errors\": \(sorted.errorCount),\n  \"warnings\": \(sorted.warningCount),\n"
+        if let nextChange {
+            out += "  \"nextChange\": {\"at\": \(JSONText.quote(nextChange.at)), \"reason\": \(JSONText.quote(nextChange.reason))},\n"
+        }
+        out += "  \"diagnostics\": ["
         for (i, d) in sorted.enumerated() {
             out += i == 0 ? "\n" : ",\n"
             out += "    {\"severity\": \(JSONText.quote(d.severity.rawValue)), \"file\": \(JSONText.quote(d.location.path)), "
