@@ -225,6 +225,7 @@ struct SitePlan {
         out.files.append(SiteOutput(path: "sitemap.xml", body: .text(sitemapXML(out.sitemap))))
         out.files.append(SiteOutput(path: "robots.txt", body: .text("User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n")))
         out.files.append(SiteOutput(path: "search.json", body: .text(searchJSON(everything))))
+        page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything))
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
             out.files.append(SiteOutput(path: "assets/" + path, body: .data(data)))
         }
@@ -418,13 +419,45 @@ struct SitePlan {
 
     private func searchJSON(_ items: [RenderedEntry]) -> String {
         let q = JSONText.quote
-        let rows = items.sorted { $0.entry.path < $1.entry.path }.map { item -> String in
+        var rows = items.sorted { $0.entry.path < $1.entry.path }.map { item -> String in
             var row = "{\"title\": \(q(item.entry.title)), \"url\": \(q(url(item.entry.path))), \"summary\": \(q(item.summary))"
             if let date = item.entry.date { row += ", \"date\": \(q(date.dateOnly))" }
             if let section = item.entry.section { row += ", \"section\": \(q(section))" }
             return row + ", \"kind\": \"page\"}"
         }
+        for scheduled in calendar.events {
+            let event = scheduled.event
+            var row = "{\"title\": \(q(event.title)), \"url\": \(q(url(eventPath(event)))), \"summary\": \(q(event.summary ?? ""))"
+            if let next = calendar.upcoming.first(where: { calendar.events[$0.event].event.slug == event.slug }) {
+                row += ", \"date\": \(q(next.occurrence.start.icsDay))"
+            }
+            rows.append(row + ", \"kind\": \"event\"}")
+        }
         return "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static let searchPageLimit = 500
+
+    /// The search page lists everything as plain links, for readers without JavaScript; newest first, capped.
+    private func searchContext(_ items: [RenderedEntry]) -> [String: Any] {
+        var groups: [[String: Any]] = []
+        var shown = 0
+        for section in content.sections {
+            let entries = ordered(section).prefix(max(0, Self.searchPageLimit - shown))
+            shown += entries.count
+            if !entries.isEmpty {
+                groups.append(["title": section.title, "items": entries.map { ["title": $0.entry.title, "url": url($0.entry.path),
+                                                                                 "date": $0.entry.date?.display ?? ""] as [String: Any] }])
+            }
+        }
+        let pages = content.pages.compactMap { rendered[$0.contentPath] }.sorted(by: Self.byWeight)
+        if !pages.isEmpty {
+            groups.append(["title": "Pages", "items": pages.map { ["title": $0.entry.title, "url": url($0.entry.path), "date": ""] as [String: Any] }])
+        }
+        if !calendar.events.isEmpty {
+            groups.append(["title": "Events", "items": calendar.events.map { ["title": $0.event.title, "url": url(eventPath($0.event)), "date": ""] as [String: Any] }])
+        }
+        return ["groups": groups, "more": items.count > Self.searchPageLimit]
     }
 }
 

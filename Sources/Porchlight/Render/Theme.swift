@@ -8,7 +8,7 @@ struct Theme: @unchecked Sendable {
     let assets: [String: Data]
     let templateNames: Set<String>
 
-    static let requiredTemplates = ["home", "section", "entry", "tag", "tags", "district", "districts", "404", "redirect", "events", "event", "month"]
+    static let requiredTemplates = ["home", "section", "entry", "tag", "tags", "district", "districts", "404", "redirect", "events", "event", "month", "search"]
 
     static func load(siteFolder: URL, problems: Problems) -> Theme {
         var sources: [String: (text: String, path: String)] = [:]
