@@ -7,6 +7,8 @@ public struct BuildReport: Sendable {
     public var filesWritten: Int
     /// Files that differ from the previous build's output.
     public var filesChanged: Int = 0
+    /// Pages reused from the previous build without rendering.
+    public var filesReused: Int = 0
     /// The next moment the site would change with no edit (a scheduled letter, an event ending, a new day), and why.
     public var nextChange: (at: String, reason: String)?
     public var succeeded: Bool { diagnostics.errorCount == 0 }
@@ -170,10 +172,16 @@ public enum Builder {
             return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
         }
         let mediaFolder = options.siteFolder.appendingPathComponent("Content/media")
+        let done = ProgressCounter(total: outputs.count, report: options.progress)
         let failures: [String?] = outputs.parallelMap { output in
+            defer { done.advance() }
             do {
                 switch output.body {
-                case let .template(name, context): try writer.write(output.path, theme.render(name, context.value))
+                case let .template(name, context):
+                    let fingerprint = Fingerprint.of(context: context.value, template: name, theme: theme.fingerprint)
+                    if try !writer.reuse(output.path, fingerprint: fingerprint) {
+                        try writer.write(output.path, Data(theme.render(name, context.value).utf8), fingerprint: fingerprint)
+                    }
                 case let .text(text): try writer.write(output.path, text)
                 case let .data(data): try writer.write(output.path, data)
                 case let .media(relative): try writer.write(output.path, try Data(contentsOf: mediaFolder.appendingPathComponent(relative)))
@@ -197,7 +205,8 @@ public enum Builder {
             problems.add(.error(SourceLocation(path: outputPath), "could not put the new site in place: \(error)", fix: "check the permissions of the output folder"))
         }
         let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
-        return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged)
+        return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged,
+                           filesReused: writer.filesReused)
     }
 }
 
@@ -263,5 +272,24 @@ extension Builder {
             candidates.append((midnight, "a new day begins (today's date on the calendar, the week on the home page)"))
         }
         return candidates.filter { $0.0 > now }.min { $0.0 < $1.0 }
+    }
+}
+
+/// Counts written files across threads and reports every few hundred, for a progress line on a terminal.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let report: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func advance() {
+        guard let report else { return }
+        let count = lock.withLock { done += 1; return done }
+        if count % 250 == 0 || count == total { report(count, total) }
     }
 }

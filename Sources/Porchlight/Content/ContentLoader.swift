@@ -38,6 +38,8 @@ public struct BuildOptions: Sendable {
     public var includeDrafts: Bool
     public var now: Date
     public var baseURL: String?
+    /// Called now and then while files are written, with how many are done and how many there are.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
         self.siteFolder = siteFolder.standardizedFileURL

@@ -9,6 +9,8 @@ final class SiteWriter: @unchecked Sendable {
     private(set) var filesWritten = 0
     /// Files whose bytes differ from the previous build's (new ones included); the rest keep their old inode and time.
     private(set) var filesChanged = 0
+    /// Pages taken from the previous build without rendering, as nothing they are made from changed.
+    private(set) var filesReused = 0
 
     enum WriterError: Error, CustomStringConvertible {
         case unsafePath(String)
@@ -21,11 +23,18 @@ final class SiteWriter: @unchecked Sendable {
         }
     }
 
+    /// What each page of the previous build was rendered from: path → (fingerprint, size). Kept beside the output.
+    private let previousManifest: [String: (UInt64, Int)]
+    private var manifest: [String: (UInt64, Int)] = [:]
+    let manifestFile: URL
+
     /// Prepares an empty staging folder; refuses an output folder that holds something other than a built site.
     init(output: URL) throws {
         self.output = output.standardizedFileURL
         let parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).building-\(getpid())")
+        manifestFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).manifest")
+        previousManifest = Self.readManifest(manifestFile)
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         if fm.fileExists(atPath: self.output.path, isDirectory: &isFolder) {
@@ -45,19 +54,8 @@ final class SiteWriter: @unchecked Sendable {
 
     /// Writes one file; `path` is relative to the site root and may not climb out of it.
     func write(_ path: String, _ data: Data) throws {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard !parts.isEmpty, !path.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.contains("\\") }) else {
-            throw WriterError.unsafePath(path)
-        }
-        let folder = parts.dropLast().joined(separator: "/")
-        if !folder.isEmpty {
-            let known = lock.withLock { createdFolders.contains(folder) }
-            if !known {
-                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
-                lock.withLock { _ = createdFolders.insert(folder) }
-            }
-        }
-        let relative = parts.joined(separator: "/")
+        let relative = try checked(path)
+        try makeFolder(for: relative)
         let url = staging.appendingPathComponent(relative)
         // An unchanged file is linked from the previous build, so its time stays and rsync or a deploy skips it.
         let previous = output.appendingPathComponent(relative).path
@@ -69,6 +67,61 @@ final class SiteWriter: @unchecked Sendable {
             filesWritten += 1
             if !unchanged { filesChanged += 1 }
         }
+    }
+
+    /// Links the previous build's file when it was rendered from the same inputs; false when it must be rendered again.
+    func reuse(_ unchecked: String, fingerprint: UInt64) throws -> Bool {
+        let path = try checked(unchecked)
+        guard let (old, size) = previousManifest[path], old == fingerprint else { return false }
+        let previous = output.appendingPathComponent(path).path
+        var info = stat()
+        guard stat(previous, &info) == 0, Int(info.st_size) == size else { return false }
+        try makeFolder(for: path)
+        guard link(previous, staging.appendingPathComponent(path).path) == 0 else { return false }
+        lock.withLock {
+            filesWritten += 1
+            filesReused += 1
+            manifest[path] = (fingerprint, size)
+        }
+        return true
+    }
+
+    /// Writes a rendered page and remembers what it was rendered from.
+    func write(_ path: String, _ data: Data, fingerprint: UInt64) throws {
+        try write(path, data)
+        lock.withLock { manifest[path] = (fingerprint, data.count) }
+    }
+
+    /// The path with empty parts removed; throws for anything that could climb out of the output folder.
+    private func checked(_ path: String) throws -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.isEmpty, !path.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.contains("\\") }) else {
+            throw WriterError.unsafePath(path)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    private func makeFolder(for path: String) throws {
+        let folder = path.split(separator: "/").dropLast().joined(separator: "/")
+        guard !folder.isEmpty, !lock.withLock({ createdFolders.contains(folder) }) else { return }
+        try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+        lock.withLock { _ = createdFolders.insert(folder) }
+    }
+
+    static func readManifest(_ url: URL) -> [String: (UInt64, Int)] {
+        guard let data = readFile(url.path), let text = String(data: data, encoding: .utf8) else { return [:] }
+        var out: [String: (UInt64, Int)] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            guard parts.count == 3, let fp = UInt64(parts[0], radix: 16), let size = Int(parts[1]) else { continue }
+            out[String(parts[2])] = (fp, size)
+        }
+        return out
+    }
+
+    private func writeManifest() {
+        let lines = manifest.keys.sorted().map { "\(String(manifest[$0]!.0, radix: 16)) \(manifest[$0]!.1) \($0)" }
+        try? Data((lines.joined(separator: "\n") + "\n").utf8).write(to: manifestFile)
     }
 
     /// The bytes of a file, or nil when there is none; plain POSIX reads, as this runs for every file of every build.
@@ -117,6 +170,7 @@ final class SiteWriter: @unchecked Sendable {
 
     /// Puts the staged site in place of the old one; the old one is removed only after the swap.
     func commit() throws {
+        defer { writeManifest() }
         let fm = FileManager.default
         if fm.fileExists(atPath: output.path) {
             let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")

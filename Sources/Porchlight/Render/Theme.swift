@@ -7,6 +7,8 @@ struct Theme: @unchecked Sendable {
     /// Files to copy below `assets/`, by path.
     let assets: [String: Data]
     let templateNames: Set<String>
+    /// Changes whenever any template does, so every page is rendered again after a template edit.
+    let fingerprint: UInt64
 
     static let requiredTemplates = ["home", "section", "entry", "tag", "tags", "district", "districts", "404", "redirect", "events", "event", "month", "search"]
 
@@ -59,7 +61,8 @@ struct Theme: @unchecked Sendable {
             problems.add(.error(SourceLocation(path: "Templates/\(name).mustache"), "the template \"\(name)\" is missing",
                                 fix: "create Templates/\(name).mustache"))
         }
-        return Theme(library: library, assets: assets, templateNames: Set(sources.keys))
+        let fingerprint = Fingerprint.of(sources.keys.sorted().flatMap { [$0, sources[$0]!.text] })
+        return Theme(library: library, assets: assets, templateNames: Set(sources.keys), fingerprint: fingerprint)
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Porchlight
+
+/// A build that reuses the previous output must give exactly what a build from nothing gives.
+struct IncrementalBuildTests {
+    /// SplitMix64: a small seeded generator, so a failure can be replayed.
+    struct Random: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func snapshot(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for path in ContentLoader.listFiles(folder) { files[path] = try Data(contentsOf: folder.appendingPathComponent(path)) }
+        return files
+    }
+
+    func edit(_ site: URL, _ random: inout Random, round: Int) throws {
+        let fm = FileManager.default
+        func append(_ path: String, _ text: String) throws {
+            let url = site.appendingPathComponent(path)
+            var body = try String(contentsOf: url, encoding: .utf8)
+            body += text
+            try body.write(to: url, atomically: true, encoding: .utf8)
+        }
+        func replace(_ path: String, _ old: String, _ new: String) throws {
+            let url = site.appendingPathComponent(path)
+            let body = try String(contentsOf: url, encoding: .utf8)
+            try body.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        switch Int.random(in: 0..<7, using: &random) {
+        case 0: try append("Content/letters/2026-06-01-summer.md", "\nAnother paragraph, round \(round).\n")
+        case 1: try replace("Content/programs/parks.md", "title: Safe Parks", "title: Safe Parks \(round)")
+        case 2: try replace("Content/letters/2026-01-10-new-year.md", "tags: [Planning", "tags: [Round\(round), Planning")
+        case 3: try replace("Content/events/ball.yml", "title: Basketball in the Park", "title: Basketball \(round)")
+        case 4:
+            let url = site.appendingPathComponent("Templates/footer.mustache")
+            if !fm.fileExists(atPath: url.path) { try DefaultTheme.templates["footer"]!.write(to: url, atomically: true, encoding: .utf8) }
+            try replace("Templates/footer.mustache", "</footer>", "<!-- \(round) --></footer>")
+        case 5:
+            try "---\ntitle: Letter \(round)\ndate: 2026-0\(1 + round % 9)-15\ntags: [youth]\n---\nNew letter \(round).\n"
+                .write(to: site.appendingPathComponent("Content/letters/2026-01-15-letter-\(round).md"), atomically: true, encoding: .utf8)
+        default: try replace("Content/site.yml", "title: Riverside Police", "title: Riverside \(round) Police")
+        }
+    }
+
+    @Test func randomEditsGiveTheSameBytesAsAFullBuild() throws {
+        let fm = FileManager.default
+        let work = fm.temporaryDirectory.appendingPathComponent("incremental-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: work) }
+        let site = work.appendingPathComponent("site")
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        try fm.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+        let incremental = work.appendingPathComponent("incremental")
+        var random = Random(state: 20_261_121)
+        var reused = 0
+        for round in 0..<10 {
+            if round > 0 { try edit(site, &random, round: round) }
+            let report = Builder.build(BuildOptions(siteFolder: site, output: incremental, now: testNow))
+            #expect(report.succeeded, "\(describe(report))")
+            if round > 0 { reused += report.filesReused }
+            let full = work.appendingPathComponent("full-\(round)")
+            #expect(Builder.build(BuildOptions(siteFolder: site, output: full, now: testNow)).succeeded)
+            let a = try snapshot(incremental), b = try snapshot(full)
+            #expect(a.keys.sorted() == b.keys.sorted(), "round \(round)")
+            for (path, data) in b where a[path] != data { Issue.record("round \(round): \(path) differs from a full build") }
+        }
+        #expect(reused > 0, "the incremental builds never reused a page")
+    }
+}
