@@ -388,27 +388,14 @@ enum DefaultTheme {
 <div class="prose lead">{{{introHTML}}}</div>
 {{/introHTML}}
 <h2>Coming up this week</h2>
-{{#hasWeek}}
+{{#hasDays}}
 <div class="week">
-{{#week}}
-<h3>{{heading}}</h3>
-<ul class="event-list">
-{{#items}}
-<li{{#isCancelled}} class="is-cancelled"{{/isCancelled}}>
-<p class="event-time"><time datetime="{{startISO}}">{{timeText}}</time></p>
-<div>
-<p class="event-title"><a href="{{url}}">{{title}}</a>{{#statusLabel}} <span class="badge{{#isCancelled}} badge-cancelled{{/isCancelled}}{{#isPostponed}} badge-postponed{{/isPostponed}}{{#isTentative}} badge-tentative{{/isTentative}}">{{statusLabel}}</span>{{/statusLabel}}</p>
-{{#place}}<p class="meta">{{place}}</p>{{/place}}
+{{> event-days}}
 </div>
-</li>
-{{/items}}
-</ul>
-{{/week}}
-</div>
-{{/hasWeek}}
-{{^hasWeek}}
+{{/hasDays}}
+{{^hasDays}}
 <p class="empty">Nothing is scheduled for the next seven days.</p>
-{{/hasWeek}}
+{{/hasDays}}
 <p><a href="{{eventsURL}}">All upcoming events</a></p>
 {{#hasLatest}}
 <h2>Latest news</h2>

@@ -140,7 +140,7 @@ struct SitePlan {
              ["introHTML": homeIntro, "latest": allPosts.prefix(Self.homeLatest).map(summaryContext),
               "hasLatest": !allPosts.isEmpty, "sections": sectionList, "hasSections": !sectionList.isEmpty,
               "districts": districtLinks(), "hasDistricts": !config.districts.isEmpty,
-              "week": weekDays, "hasWeek": !weekDays.isEmpty, "eventsURL": url("events/")])
+              "days": weekDays, "hasDays": !weekDays.isEmpty, "eventsURL": url("events/")])
 
         // Tags.
         var tagged: [String: (name: String, entries: [RenderedEntry])] = [:]
