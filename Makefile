@@ -1,7 +1,7 @@
 # Porchlight — the two commands of the quick start, and the benchmark.
 SWIFT ?= swift
 NOW ?= 2026-11-21T12:00:00-06:00
-DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/
+DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/ /search/
 
 .PHONY: demo test unit judge bench cmark theme fixtures clean
 

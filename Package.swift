@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -27,10 +28,18 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "PorchlightServer",
+            dependencies: [
+                "Porchlight",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "PorchlightCLI",
             dependencies: [
                 "Porchlight",
+                "PorchlightServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +47,13 @@ let package = Package(
             name: "PorchlightTests",
             dependencies: ["Porchlight"],
             exclude: ["Fixtures", "Calendar/Support"]
+        ),
+        .testTarget(
+            name: "PorchlightServerTests",
+            dependencies: [
+                "PorchlightServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ]
 )

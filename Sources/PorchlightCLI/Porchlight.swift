@@ -11,7 +11,7 @@ struct PorchlightCommand: ParsableCommand {
             Run it in the folder that holds Content/ (and, if you want your own look, Templates/).
             The finished site goes to Public/. Nothing is changed if there is an error.
             """,
-        subcommands: [Build.self, Check.self, New.self, Occurrences.self],
+        subcommands: [Build.self, Check.self, New.self, Occurrences.self, Serve.self],
         defaultSubcommand: nil
     )
 
@@ -76,7 +76,16 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let options = site.buildOptions(output: output)
+        var options = site.buildOptions(output: output)
+        // A progress line only for people at a terminal; piped output stays clean for CI logs.
+        let showProgress = isatty(STDERR_FILENO) == 1
+        if showProgress {
+            options.progress = { done, total in
+                guard total >= 1000 else { return }
+                FileHandle.standardError.write(Data("\rWriting files: \(done) of \(total)\u{1B}[K".utf8))
+                if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            }
+        }
         let report = Builder.build(options)
         let diagnostics = report.diagnostics.sortedForDisplay()
         FileHandle.standardError.write(Data(DiagnosticPrinter.render(diagnostics, as: .text).utf8))
