@@ -172,8 +172,10 @@ public final class PreviewServer: Sendable {
         // Each build has a folder of its own, so whatever the writer keeps beside its output goes when the build goes.
         let folder = scratch.appendingPathComponent("build-\(number)")
         let output = folder.appendingPathComponent("site")
-        let options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
+        var options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
                                    now: configuration.now ?? Date(), baseURL: baseURL)
+        // Pages whose inputs did not change are linked from the site being served instead of rendered again.
+        options.previous = site.current.root
         let started = Date()
         let report = await Self.buildOffThePool(options)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
@@ -189,7 +191,7 @@ public final class PreviewServer: Sendable {
                 if let next = report.nextChange { log("Next change by itself: \(next.at) — \(next.reason).", false) }
                 log("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)) in \(seconds) s → \(output.path)", false)
             } else {
-                log("Rebuilt \(report.pagesWritten) pages (\(report.filesWritten) files, \(warnings)) in \(seconds) s — reloading the browser", false)
+                log("Rebuilt \(report.pagesWritten) pages (\(report.filesChanged) files changed, \(report.filesReused) pages reused, \(warnings)) in \(seconds) s — reloading the browser", false)
             }
             hub.broadcast(.reload(build: build))
         } else {

@@ -166,7 +166,7 @@ public enum Builder {
         }
         let writer: SiteWriter
         do {
-            writer = try SiteWriter(output: options.output)
+            writer = try SiteWriter(output: options.output, previous: options.previous)
         } catch {
             problems.add(.error(SourceLocation(path: outputPath), "\(error)", fix: "pass another --output folder"))
             return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)

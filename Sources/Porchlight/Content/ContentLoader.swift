@@ -38,6 +38,8 @@ public struct BuildOptions: Sendable {
     public var includeDrafts: Bool
     public var now: Date
     public var baseURL: String?
+    /// A previous build to take unchanged pages from, when it is not the output folder itself (the preview server's).
+    public var previous: URL?
     /// Called now and then while files are written, with how many are done and how many there are.
     public var progress: (@Sendable (Int, Int) -> Void)?
 

@@ -28,13 +28,21 @@ final class SiteWriter: @unchecked Sendable {
     private var manifest: [String: (UInt64, Int)] = [:]
     let manifestFile: URL
 
+    /// The build that unchanged pages are taken from: the output itself, unless another folder is named.
+    let previous: URL
+
+    static func manifestFile(for output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).manifest")
+    }
+
     /// Prepares an empty staging folder; refuses an output folder that holds something other than a built site.
-    init(output: URL) throws {
+    init(output: URL, previous: URL? = nil) throws {
         self.output = output.standardizedFileURL
+        self.previous = (previous ?? output).standardizedFileURL
         let parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).building-\(getpid())")
-        manifestFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).manifest")
-        previousManifest = Self.readManifest(manifestFile)
+        manifestFile = Self.manifestFile(for: self.output)
+        previousManifest = Self.readManifest(Self.manifestFile(for: self.previous))
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         if fm.fileExists(atPath: self.output.path, isDirectory: &isFolder) {
@@ -58,7 +66,7 @@ final class SiteWriter: @unchecked Sendable {
         try makeFolder(for: relative)
         let url = staging.appendingPathComponent(relative)
         // An unchanged file is linked from the previous build, so its time stays and rsync or a deploy skips it.
-        let previous = output.appendingPathComponent(relative).path
+        let previous = self.previous.appendingPathComponent(relative).path
         let unchanged = Self.readFile(previous).map { $0 == data } ?? false
         if !(unchanged && link(previous, url.path) == 0) {
             try Self.writeFile(url.path, data)
@@ -73,7 +81,7 @@ final class SiteWriter: @unchecked Sendable {
     func reuse(_ unchecked: String, fingerprint: UInt64) throws -> Bool {
         let path = try checked(unchecked)
         guard let (old, size) = previousManifest[path], old == fingerprint else { return false }
-        let previous = output.appendingPathComponent(path).path
+        let previous = self.previous.appendingPathComponent(path).path
         var info = stat()
         guard stat(previous, &info) == 0, Int(info.st_size) == size else { return false }
         try makeFolder(for: path)
