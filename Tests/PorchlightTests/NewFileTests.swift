@@ -4,7 +4,7 @@ import Testing
 
 struct NewFileTests {
     /// A file made by `porchlight new` must build without errors in an otherwise empty site.
-    @Test(arguments: ["letter", "page"])
+    @Test(arguments: ["letter", "page", "event"])
     func newFilesBuildCleanly(kind: String) throws {
         let file = NewFile.make(kind: kind, title: "Thank you, \"neighbors\"", section: nil, today: testNow)
         let site = try TempSite(["Content/site.yml": minimalSiteYML, "Content/\(file.path)": file.text])

@@ -32,8 +32,8 @@ public enum NewFile {
                 # One event, or one recurring series. Dates are local time in the site's time zone.
                 title: \(quoted)
                 summary: One line about the event.
-                category: coffee-with-a-cop      # a category slug from site.yml
-                districts: [north]               # district slugs from site.yml
+                # category: coffee-with-a-cop    # a category from site.yml
+                # districts: [north]             # districts from site.yml
                 start: \(day) 09:00               # or just a date for an all-day event
                 duration: 90m                    # or end: \(day) 10:30
                 location:
