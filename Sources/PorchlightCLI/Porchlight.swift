@@ -91,10 +91,8 @@ struct Build: ParsableCommand {
         FileHandle.standardError.write(Data(DiagnosticPrinter.render(diagnostics, as: .text).utf8))
         let seconds = Date().timeIntervalSince(started)
         let warnings = diagnostics.warningCount == 1 ? "1 warning" : "\(diagnostics.warningCount) warnings"
-        if let next = report.nextChange {
-            print("Next change by itself: \(next.at) — \(next.reason).")
-        }
         if report.succeeded {
+            if let next = report.nextChange { print("Next change by itself: \(next.at) — \(next.reason).") }
             print("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)) in \(String(format: "%.2f", seconds)) s → \(options.output.path)")
         } else {
             let errors = diagnostics.errorCount == 1 ? "1 error" : "\(diagnostics.errorCount) errors"
