@@ -36,7 +36,7 @@ enum EventSchedule {
             let produced = Porchlight.occurrences(of: rule, start: event.start, allDay: event.allDay, through: last,
                                                   limit: maximumOccurrences + 1, zone: event.zone)
             if produced.count > maximumOccurrences {
-                problems.add(file.error(line: 1, "the series has more than \(maximumOccurrences) occurrences before \(windowEnd.icsDay)",
+                problems.add(file.error(line: event.repeatLine, column: event.repeatColumn, "the series has more than \(maximumOccurrences) occurrences before \(windowEnd.icsDay)",
                                         fix: "add \"until\" or \"count\" to the repeat, or repeat less often"))
             }
             if produced.first != event.start {

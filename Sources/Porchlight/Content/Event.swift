@@ -74,6 +74,9 @@ public struct Event: Sendable {
     /// Where `start:` is written, for problems with the series as a whole.
     public var startLine: Int
     public var startColumn: Int
+    /// Where `repeat:` is written, for problems with the rule's dates.
+    public var repeatLine: Int
+    public var repeatColumn: Int
 
     static let fields = ["title", "summary", "description", "category", "categories", "districts", "start", "end",
                          "duration", "timeZone", "location", "repeat", "dates", "except", "changes", "status",
@@ -258,7 +261,8 @@ struct EventReader {
                      changes: changes, status: status, organizer: organizer, cost: f.string("cost"),
                      registration: f.string("registration"), accessibility: f.string("accessibility"),
                      languages: f.strings("languages").map(\.0), image: f.string("image"), imageAlt: f.string("imageAlt"),
-                     startLine: startNode.line, startColumn: startNode.column)
+                     startLine: startNode.line, startColumn: startNode.column,
+                     repeatLine: f["repeat"]?.line ?? startNode.line, repeatColumn: f["repeat"]?.column ?? startNode.column)
     }
 
     private func readStatus(_ node: YAMLNode?) -> Event.Status? {

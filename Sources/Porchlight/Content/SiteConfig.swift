@@ -63,7 +63,7 @@ public struct SiteConfig: Sendable {
                     config.apply(fields, problems: problems)
                 }
             }
-        } else {
+        } else if FileManager.default.fileExists(atPath: siteFolder.appendingPathComponent("Content").path) {
             problems.add(.warning(SourceLocation(path: path), "there is no site.yml", fix: "create Content/site.yml with at least \"title:\" and \"baseURL:\""))
         }
         if let baseURLOverride { config.setBaseURL(baseURLOverride) }
