@@ -135,8 +135,7 @@ struct EventFeeds {
 
     /// A DTSTAMP that changes exactly when the event file does: derived from its text, never from the clock.
     static func stamp(_ text: String) -> LocalDateTime {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = Fingerprint.of([text])
         let base = LocalDateTime(year: 2020, month: 1, day: 1).secondsSinceEpoch
         return LocalDateTime(secondsSinceEpoch: base + Int(hash % (5 * 365 * 86_400)))
     }

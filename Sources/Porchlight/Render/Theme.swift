@@ -6,7 +6,6 @@ struct Theme: @unchecked Sendable {
     let library: MustacheLibrary
     /// Files to copy below `assets/`, by path.
     let assets: [String: Data]
-    let templateNames: Set<String>
     /// Changes whenever any template does, so every page is rendered again after a template edit.
     let fingerprint: UInt64
 
@@ -62,7 +61,7 @@ struct Theme: @unchecked Sendable {
                                 fix: "create Templates/\(name).mustache"))
         }
         let fingerprint = Fingerprint.of(sources.keys.sorted().flatMap { [$0, sources[$0]!.text] })
-        return Theme(library: library, assets: assets, templateNames: Set(sources.keys), fingerprint: fingerprint)
+        return Theme(library: library, assets: assets, fingerprint: fingerprint)
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {
