@@ -14,11 +14,11 @@ demo: cmark
 test: cmark
 	.ci/install-deps
 	$(SWIFT) test
-	$(SWIFT) build -c release --product porchlight
-	.build/release/porchlight check --now $(NOW)
-	.build/release/porchlight build --now $(NOW)
+	$(SWIFT) build --product porchlight
+	.build/debug/porchlight check --now $(NOW)
+	.build/debug/porchlight build --now $(NOW)
 	python3 .ci/judge_site.py Public --axe $(DEMO_AXE_PAGES)
-	.build/release/porchlight occurrences --now $(NOW) > .build/occurrences.json
+	.build/debug/porchlight occurrences --now $(NOW) > .build/occurrences.json
 	python3 .ci/judge_calendars.py Public .build/occurrences.json
 
 ## Only the Swift tests.
