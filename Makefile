@@ -20,6 +20,8 @@ test: cmark
 	python3 .ci/judge_site.py Public --axe $(DEMO_AXE_PAGES)
 	.build/debug/porchlight occurrences --now $(NOW) > .build/occurrences.json
 	python3 .ci/judge_calendars.py Public .build/occurrences.json
+	.build/debug/porchlight occurrences --source Tests/PorchlightTests/Fixtures/good-site --now $(NOW) > .build/occurrences-fixture.json
+	python3 .ci/judge_calendars.py Tests/PorchlightTests/Fixtures/good-site-expected .build/occurrences-fixture.json
 
 ## Only the Swift tests.
 unit: cmark
