@@ -88,9 +88,12 @@ struct EventFeeds {
         let rdates = occurrences.filter { $0.original != start && ($0.isExtra || rule == nil) }.map(\.original)
         let exdates = scheduled.excluded.filter { from == nil || $0 >= from! }
 
-        var master = base(event, uid: uid, stamp: stamp, start: time(start), end: time(start.adding(seconds: event.duration)))
+        // The end follows the start's place in time, so a start in a spring-forward gap keeps the event's length.
+        let resolvedStart = event.allDay ? start : event.zone.local(for: event.zone.instant(for: start))
+        var master = base(event, uid: uid, stamp: stamp, start: time(start), end: time(resolvedStart.adding(seconds: event.duration)))
         master.status = Self.status(event.status)
         if event.status == .postponed { master.summary = "Postponed: \(event.title)" }
+        if event.status == .cancelled { master.summary = "Cancelled: \(event.title)" }
         if let rule { master.rrule = rule.rruleText(start: start, allDay: event.allDay, zone: event.zone) }
         master.rdates = rdates.map(time)
         master.exdates = exdates.map(time)

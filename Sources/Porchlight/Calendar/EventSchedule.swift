@@ -103,6 +103,14 @@ enum EventSchedule {
                 occurrence.isOverride = true
             }
             occurrence.startInstant = event.zone.instant(for: occurrence.start)
+            if !event.allDay {
+                // A start in a spring-forward gap moves forward by the gap (RFC 5545 §3.3.5); the event keeps its length.
+                let resolved = event.zone.local(for: occurrence.startInstant)
+                if resolved != occurrence.start {
+                    occurrence.end = occurrence.end.adding(seconds: resolved.secondsSinceEpoch - occurrence.start.secondsSinceEpoch)
+                    occurrence.start = resolved
+                }
+            }
             occurrence.endInstant = event.zone.instant(for: occurrence.end)
             return occurrence
         }

@@ -228,12 +228,13 @@ enum DefaultTheme {
 {{#address}}<p>{{address}} · <a href="{{directionsURL}}">Directions<span class="visually-hidden"> to {{address}}</span></a></p>{{/address}}
 {{#notes}}<p>{{notes}}</p>{{/notes}}
 {{#online}}<p>Online: <a href="{{online}}">join the event online</a></p>{{/online}}
-{{#url}}<p><a href="{{url}}">About the place</a></p>{{/url}}
+{{#placeURL}}<p><a href="{{placeURL}}">About the place</a></p>{{/placeURL}}
 {{/location}}
 {{#descriptionHTML}}
 <h2>About</h2>
 <div class="prose">{{{descriptionHTML}}}</div>
 {{/descriptionHTML}}
+{{#hasDetails}}
 <h2>Good to know</h2>
 <ul>
 {{#cost}}<li>Cost: {{cost}}</li>{{/cost}}
@@ -242,6 +243,7 @@ enum DefaultTheme {
 {{#languages}}<li>Languages: {{languages}}</li>{{/languages}}
 {{#organizer}}<li>Organizer: {{#name}}{{name}}{{/name}}{{#email}} · <a href="mailto:{{email}}">{{email}}</a>{{/email}}{{#phoneURL}} · <a href="{{phoneURL}}">{{phone}}</a>{{/phoneURL}}</li>{{/organizer}}
 </ul>
+{{/hasDetails}}
 <h2>Add to your calendar</h2>
 <ul class="pills">
 {{#googleURL}}<li><a href="{{googleURL}}">Google Calendar<span class="visually-hidden"> (next date)</span></a></li>{{/googleURL}}

@@ -14,7 +14,7 @@ extension SitePlan {
         let o = item.occurrence
         var context: [String: Any] = [
             "title": event.title, "url": url(eventPath(event)),
-            "timeText": EventText.span(start: o.start, end: o.end, allDay: event.allDay),
+            "timeText": EventText.span(start: o.start, end: o.end, allDay: event.allDay) + zoneNote(event),
             "dayText": EventText.day(o.start),
             "startISO": event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone),
             "categories": event.categories.compactMap(categoryLink),
@@ -24,6 +24,11 @@ extension SitePlan {
         if let summary = event.summary { context["summary"] = summary }
         for (key, value) in statusFlags(o.status) { context[key] = value }
         return context
+    }
+
+    /// Times are the event's own; when its zone is not the site's, say so, so residents do not misread them.
+    func zoneNote(_ event: Event) -> String {
+        event.allDay || event.zone.identifier == config.timeZone.identifier ? "" : " (\(event.zone.identifier.replacingOccurrences(of: "_", with: " ")) time)"
     }
 
     func statusFlags(_ status: Event.Status) -> [String: Any] {
@@ -136,6 +141,8 @@ extension SitePlan {
             if let phone = organizer.phone { o["phone"] = phone; o["phoneURL"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
             context["organizer"] = o
         }
+        context["hasDetails"] = event.cost != nil || event.registration != nil || event.accessibility != nil
+            || !event.languages.isEmpty || event.organizer != nil
         if let cost = event.cost { context["cost"] = cost }
         if let registration = event.registration { context["registration"] = registration }
         if let accessibility = event.accessibility { context["accessibility"] = accessibility }
@@ -160,7 +167,7 @@ extension SitePlan {
             l["directionsURL"] = "https://www.google.com/maps/dir/?api=1&destination=" + queryEscape(address)
         }
         if let notes = place.notes { l["notes"] = notes }
-        if let link = place.url { l["url"] = link }
+        if let link = place.url { l["placeURL"] = link }
         if let online = place.online { l["online"] = online }
         return l
     }

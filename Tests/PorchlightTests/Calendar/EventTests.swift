@@ -72,6 +72,9 @@ struct EventTests {
     @Test func aTimeInTheSpringGapMovesForward() throws {
         let list = try schedule("title: Early\nstart: 2026-03-08 02:30\nduration: 30m\n")
         #expect(list.map(iso) == ["2026-03-08T03:30:00-05:00"])
+        #expect(list[0].endInstant.timeIntervalSince(list[0].startInstant) == 1800, "the event keeps its length")
+        #expect(list[0].start == LocalDateTime(year: 2026, month: 3, day: 8, hour: 3, minute: 30))
+        #expect(list[0].original == LocalDateTime(year: 2026, month: 3, day: 8, hour: 2, minute: 30))
     }
 
     @Test func anAmbiguousFallBackTimeIsTheFirstOne() throws {
