@@ -33,6 +33,8 @@ struct SitePlan {
     let now: Date
     let problems: Problems
     private var baseSiteContext: [String: Any] = [:]
+    /// Built once: it maps every content file to its URL, and images and intros all ask it.
+    let resolver: LinkResolver
 
     init(content: SiteContent, rendered: [String: RenderedEntry], theme: Theme, calendar: SiteCalendar, now: Date, problems: Problems) {
         self.content = content
@@ -41,6 +43,7 @@ struct SitePlan {
         self.calendar = calendar
         self.now = now
         self.problems = problems
+        resolver = Builder.linkResolver(content)
         baseSiteContext = Self.makeBaseSiteContext(self)
     }
 
@@ -81,7 +84,6 @@ struct SitePlan {
             addPage(out, path, template, title: title, description: description, extra, feeds: feeds, lastmod: lastmod, index: index)
         }
         let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
-        let resolver = Builder.linkResolver(content)
         func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
             guard let file, !markdown.isEmpty else { return "" }
             var diagnostics: [Diagnostic] = []
@@ -341,7 +343,6 @@ struct SitePlan {
                 problems.add(entry.file.error(line: 1, "the image \"\(image)\" does not exist", fix: "add it to Content/media/ or correct the path"))
             }
         } else if !LinkResolver.hasScheme(image) {
-            let resolver = Builder.linkResolver(content)
             switch resolver.resolve(image, from: entry.contentPath) {
             case let .replace(resolved): src = resolved
             case let .broken(message, fix): problems.add(entry.file.error(line: 1, message, fix: fix))
