@@ -178,9 +178,10 @@ public enum Builder {
             do {
                 switch output.body {
                 case let .template(name, context):
-                    let fingerprint = Fingerprint.of(context: context.value, template: name, theme: theme.fingerprint)
+                    let value = TemplateValue.object(TemplateObject(context.value))
+                    let fingerprint = Fingerprint.of(context: value, template: name, theme: theme.fingerprint)
                     if try !writer.reuse(output.path, fingerprint: fingerprint) {
-                        try writer.write(output.path, Data(theme.render(name, context.value).utf8), fingerprint: fingerprint)
+                        try writer.write(output.path, Data(theme.render(name, value)), fingerprint: fingerprint)
                     }
                 case let .text(text): try writer.write(output.path, text)
                 case let .data(data): try writer.write(output.path, data)

@@ -4,34 +4,29 @@ import Foundation
 struct Fingerprint {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func add(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    }
-
     mutating func add(_ text: String) {
-        add(text.utf8)
-        add(CollectionOfOne(0xFF))  // a separator no UTF-8 text contains
+        var text = text
+        var hash = value
+        text.withUTF8 { bytes in
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        value = (hash ^ 0xFF) &* 0x100_0000_01b3  // a separator no UTF-8 text contains
     }
 
-    /// Walks a context in a fixed order (dictionary keys sorted), tagging each kind of value.
-    mutating func add(any value: Any) {
+    /// Walks a context in its fixed order (keys are sorted), tagging each kind of value.
+    mutating func add(_ value: TemplateValue) {
         switch value {
-        case let s as String: add("s"); add(s)
-        case let b as Bool: add(b ? "t" : "f")
-        case let i as Int: add("i"); add(String(i))
-        case let d as [String: Any]:
+        case let .text(s): add("s"); add(s)
+        case let .flag(b): add(b ? "t" : "f")
+        case let .number(i): add("i"); add(String(i))
+        case let .object(object):
             add("{")
-            for key in d.keys.sorted() { add(key); add(any: d[key]!) }
+            for (key, value) in zip(object.keys, object.values) { add(key); add(value) }
             add("}")
-        case let a as [[String: Any]]:
+        case let .list(items):
             add("[")
-            for item in a { add(any: item) }
+            for item in items { add(item) }
             add("]")
-        case let a as [Any]:
-            add("[")
-            for item in a { add(any: item) }
-            add("]")
-        default: add("?"); add(String(describing: value))
         }
     }
 
@@ -41,11 +36,11 @@ struct Fingerprint {
         return f.value
     }
 
-    static func of(context: [String: Any], template: String, theme: UInt64) -> UInt64 {
+    static func of(context: TemplateValue, template: String, theme: UInt64) -> UInt64 {
         var f = Fingerprint()
         f.add(String(theme, radix: 16))
         f.add(template)
-        f.add(any: context)
+        f.add(context)
         return f.value
     }
 }

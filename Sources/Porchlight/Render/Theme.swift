@@ -1,9 +1,8 @@
 import Foundation
-import Mustache
 
 /// The templates and assets a site renders with: the default theme, overridden file by file by the site's `Templates/`.
-struct Theme: @unchecked Sendable {
-    let library: MustacheLibrary
+struct Theme: Sendable {
+    let library: TemplateLibrary
     /// Files to copy below `assets/`, by path.
     let assets: [String: Data]
     /// Changes whenever any template does, so every page is rendered again after a template edit.
@@ -34,18 +33,14 @@ struct Theme: @unchecked Sendable {
             }
         }
 
-        var library = MustacheLibrary()
+        var library = TemplateLibrary()
         for name in sources.keys.sorted() {
             let (text, path) = sources[name]!
             do {
-                library.register(try MustacheTemplate(string: text), named: name)
-            } catch let error as MustacheTemplate.ParserError {
-                let file = SourceFile(path: path, text: text)
-                problems.add(file.error(line: error.context.lineNumber, column: error.context.columnNumber,
-                                        "the template cannot be read: \(describe(error.error))",
-                                        fix: "check that every {{#section}} has its {{/section}} and every tag is closed with }}"))
+                library.templates[name] = try Template(text)
             } catch {
-                problems.add(.error(SourceLocation(path: path), "the template cannot be read: \(error)"))
+                let file = SourceFile(path: path, text: text)
+                problems.add(file.error(line: error.line, column: error.column, "the template cannot be read: \(error.message)", fix: error.fix))
             }
         }
         for name in sources.keys.sorted() {
@@ -64,8 +59,8 @@ struct Theme: @unchecked Sendable {
         return Theme(library: library, assets: assets, fingerprint: fingerprint)
     }
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    func render(_ template: String, _ context: TemplateValue) -> [UInt8] {
+        library.render(template, context)
     }
 
     /// `{{> name}}` references with their line and column, so a missing partial is an error, not an empty string.
@@ -89,15 +84,5 @@ struct Theme: @unchecked Sendable {
             index = text.index(after: index)
         }
         return found
-    }
-
-    private static func describe(_ error: Error) -> String {
-        switch error {
-        case MustacheTemplate.Error.sectionCloseNameIncorrect: return "a closing tag does not match the section it closes"
-        case MustacheTemplate.Error.unfinishedName: return "a tag is not finished"
-        case MustacheTemplate.Error.expectedSectionEnd: return "a section is never closed"
-        case MustacheTemplate.Error.invalidSetDelimiter: return "a delimiter change is malformed"
-        default: return "\(error)"
-        }
     }
 }
