@@ -15,10 +15,16 @@ public struct BuildReport: Sendable {
 }
 
 /// A letter or page with its Markdown rendered and its summary settled.
-struct RenderedEntry: Sendable {
-    var entry: Entry
-    var bodyHTML: String
-    var summary: String
+final class RenderedEntry: Sendable {
+    let entry: Entry
+    let bodyHTML: String
+    let summary: String
+
+    init(entry: Entry, bodyHTML: String, summary: String) {
+        self.entry = entry
+        self.bodyHTML = bodyHTML
+        self.summary = summary
+    }
 }
 
 /// The build pipeline: read content, render Markdown, plan pages, render templates, write atomically.
@@ -178,12 +184,12 @@ public enum Builder {
             do {
                 switch output.body {
                 case let .template(name, context):
-                    let value = TemplateValue.object(TemplateObject(context.value))
+                    let value = TemplateValue.object(TemplateObject(context.make()))
                     let fingerprint = Fingerprint.of(context: value, template: name, theme: theme.fingerprint)
                     if try !writer.reuse(output.path, fingerprint: fingerprint) {
                         try writer.write(output.path, Data(theme.render(name, value)), fingerprint: fingerprint)
                     }
-                case let .text(text): try writer.write(output.path, text)
+                case let .text(text): try writer.write(output.path, text.make())
                 case let .data(data): try writer.write(output.path, data)
                 case let .media(relative): try writer.write(output.path, try Data(contentsOf: mediaFolder.appendingPathComponent(relative)))
                 }
@@ -215,11 +221,22 @@ public enum Builder {
 final class PhaseClock {
     private let enabled = ProcessInfo.processInfo.environment["PORCHLIGHT_TIMING"] != nil
     private var last = Date()
+    private var lastCPU = PhaseClock.cpuSeconds()
+    /// Wall and CPU time of each stage: CPU time stays meaningful on a busy machine.
     func mark(_ phase: String) {
         guard enabled else { return }
-        let now = Date()
-        FileHandle.standardError.write(Data("\(phase): \(String(format: "%.3f", now.timeIntervalSince(last))) s\n".utf8))
+        let now = Date(), cpu = Self.cpuSeconds()
+        let line = "\(phase): \(String(format: "%.3f", now.timeIntervalSince(last))) s wall, \(String(format: "%.3f", cpu - lastCPU)) s CPU\n"
+        FileHandle.standardError.write(Data(line.utf8))
         last = now
+        lastCPU = cpu
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 

@@ -23,6 +23,10 @@ struct SiteCalendar: Sendable {
     let windowEnd: LocalDateTime
     /// Every occurrence inside the window, by start instant, then title.
     let items: [Item]
+    /// Occurrences that have not ended yet.
+    let upcoming: [Item]
+    /// Occurrences that have ended, newest first.
+    let past: [Item]
 
     init(events input: [Event], config: SiteConfig, now: Date, problems: Problems) {
         self.now = now
@@ -54,13 +58,10 @@ struct SiteCalendar: Sendable {
             return events[$0.event].event.title < events[$1.event].event.title
         }
         self.items = items
+        upcoming = items.filter { $0.occurrence.endInstant > now }
+        past = items.filter { $0.occurrence.endInstant <= now }.reversed()
     }
 
-    /// Occurrences that have not ended yet.
-    var upcoming: [Item] { items.filter { $0.occurrence.endInstant > now } }
-
-    /// Occurrences that have ended, newest first.
-    var past: [Item] { items.filter { $0.occurrence.endInstant <= now }.reversed() }
 
     /// The months of the window, as (year, month).
     var months: [(year: Int, month: Int)] {

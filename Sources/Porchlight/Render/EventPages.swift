@@ -77,9 +77,8 @@ extension SitePlan {
         ]
         let feeds: [[String: Any]] = [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]]
         func listPage(_ path: String, title: String, intro: String, items: [SiteCalendar.Item], isPast: Bool, icsPath: String) {
-            let days = dayGroups(items)
             addPage(out, path, "events", title: title, description: intro,
-                    ["intro": intro, "days": days, "hasDays": !days.isEmpty, "isPast": isPast, "filters": filters,
+                    ["intro": intro, "days": dayGroups(items), "hasDays": !items.isEmpty, "isPast": isPast, "filters": filters,
                      "upcomingURL": url("events/"), "pastURL": url("events/past/"), "calendarURL": url("calendar/"),
                      "icsURL": url(icsPath), "webcalURL": webcal(icsPath)], feeds: feeds)
         }
@@ -240,60 +239,68 @@ extension SitePlan {
 
     static let gridDayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
+    private func monthPath(_ m: (year: Int, month: Int)) -> String { "calendar/\(m.year)/" + (m.month < 10 ? "0" : "") + "\(m.month)/" }
+
     private func monthOutputs(_ out: OutputCollector) {
         let months = calendar.months
         let today = calendar.zone.local(for: calendar.now)
-        func path(_ m: (year: Int, month: Int)) -> String { "calendar/\(m.year)/" + (m.month < 10 ? "0" : "") + "\(m.month)/" }
         for (i, m) in months.enumerated() {
-            let first = LocalDateTime(year: m.year, month: m.month, day: 1)
-            let length = LocalDateTime.daysInMonth(year: m.year, month: m.month)
-            let inMonth = calendar.items.filter {
-                let start = calendar.events[$0.event].event.allDay ? $0.occurrence.start : calendar.zone.local(for: $0.occurrence.startInstant)
-                return start.year == m.year && start.month == m.month
-            }
-            var byDay: [Int: [SiteCalendar.Item]] = [:]
-            for item in inMonth {
-                let start = calendar.events[item.event].event.allDay ? item.occurrence.start : calendar.zone.local(for: item.occurrence.startInstant)
-                byDay[start.day, default: []].append(item)
-            }
-            let leading = (first.weekday.rawValue + 1) % 7  // Sunday-first grid
-            var weeks: [[String: Any]] = []
-            var cells: [[String: Any]] = []
-            for _ in 0..<leading { cells.append(["blank": true]) }
-            for day in 1...length {
-                let items = byDay[day] ?? []
-                let date = LocalDateTime(year: m.year, month: m.month, day: day)
-                var cell: [String: Any] = ["number": day, "iso": date.icsDay, "label": EventText.day(date),
-                                           "items": items.map(itemContext), "hasItems": !items.isEmpty, "count": items.count,
-                                           "countText": items.count == 1 ? "1 event" : "\(items.count) events"]
-                if date.icsDay == today.icsDay { cell["isToday"] = true }
-                cells.append(cell)
-                if cells.count == 7 { weeks.append(["days": cells]); cells = [] }
-            }
-            if !cells.isEmpty {
-                while cells.count < 7 { cells.append(["blank": true]) }
-                weeks.append(["days": cells])
-            }
             let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
-            var month: [String: Any] = ["title": title, "weeks": weeks,
-                                        "dayNames": Self.gridDayNames.map { ["full": $0, "short": String($0.prefix(3))] },
-                                        "days": dayGroups(inMonth), "hasDays": !inMonth.isEmpty,
-                                        "isCurrent": m.year == today.year && m.month == today.month]
-            if i > 0 {
-                month["prevURL"] = url(path(months[i - 1]))
-                month["prevTitle"] = "\(ContentDate.monthNames[months[i - 1].month - 1]) \(months[i - 1].year)"
-            }
-            if i + 1 < months.count {
-                month["nextURL"] = url(path(months[i + 1]))
-                month["nextTitle"] = "\(ContentDate.monthNames[months[i + 1].month - 1]) \(months[i + 1].year)"
-            }
-            let context: [String: Any] = ["month": month, "icsURL": url("calendar.ics"), "webcalURL": webcal("calendar.ics"),
-                                          "eventsURL": url("events/")]
-            addPage(out, path(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", context,
+            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months),
                     feeds: [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]])
             if m.year == today.year && m.month == today.month {
-                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", context, index: false)
+                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months), index: false)
             }
         }
+    }
+
+    /// The grid and list of one month of the calendar window.
+    private func monthContext(_ i: Int, _ months: [(year: Int, month: Int)]) -> [String: Any] {
+        let m = months[i]
+        let today = calendar.zone.local(for: calendar.now)
+        let first = LocalDateTime(year: m.year, month: m.month, day: 1)
+        let length = LocalDateTime.daysInMonth(year: m.year, month: m.month)
+        let inMonth = calendar.items.filter {
+            let start = calendar.events[$0.event].event.allDay ? $0.occurrence.start : calendar.zone.local(for: $0.occurrence.startInstant)
+            return start.year == m.year && start.month == m.month
+        }
+        var byDay: [Int: [SiteCalendar.Item]] = [:]
+        for item in inMonth {
+            let start = calendar.events[item.event].event.allDay ? item.occurrence.start : calendar.zone.local(for: item.occurrence.startInstant)
+            byDay[start.day, default: []].append(item)
+        }
+        let leading = (first.weekday.rawValue + 1) % 7  // Sunday-first grid
+        var weeks: [[String: Any]] = []
+        var cells: [[String: Any]] = []
+        for _ in 0..<leading { cells.append(["blank": true]) }
+        for day in 1...length {
+            let items = byDay[day] ?? []
+            let date = LocalDateTime(year: m.year, month: m.month, day: day)
+            var cell: [String: Any] = ["number": day, "iso": date.icsDay, "label": EventText.day(date),
+                                       "items": items.map(itemContext), "hasItems": !items.isEmpty, "count": items.count,
+                                       "countText": items.count == 1 ? "1 event" : "\(items.count) events"]
+            if date.icsDay == today.icsDay { cell["isToday"] = true }
+            cells.append(cell)
+            if cells.count == 7 { weeks.append(["days": cells]); cells = [] }
+        }
+        if !cells.isEmpty {
+            while cells.count < 7 { cells.append(["blank": true]) }
+            weeks.append(["days": cells])
+        }
+        let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
+        var month: [String: Any] = ["title": title, "weeks": weeks,
+                                    "dayNames": Self.gridDayNames.map { ["full": $0, "short": String($0.prefix(3))] },
+                                    "days": dayGroups(inMonth), "hasDays": !inMonth.isEmpty,
+                                    "isCurrent": m.year == today.year && m.month == today.month]
+        if i > 0 {
+            month["prevURL"] = url(monthPath(months[i - 1]))
+            month["prevTitle"] = "\(ContentDate.monthNames[months[i - 1].month - 1]) \(months[i - 1].year)"
+        }
+        if i + 1 < months.count {
+            month["nextURL"] = url(monthPath(months[i + 1]))
+            month["nextTitle"] = "\(ContentDate.monthNames[months[i + 1].month - 1]) \(months[i + 1].year)"
+        }
+        return ["month": month, "icsURL": url("calendar.ics"), "webcalURL": webcal("calendar.ics"),
+                "eventsURL": url("events/")]
     }
 }

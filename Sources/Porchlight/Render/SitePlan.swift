@@ -3,8 +3,8 @@ import Foundation
 /// One file of the built site and how to make it.
 struct SiteOutput: Sendable {
     enum Body: Sendable {
-        case template(String, TemplateContext)
-        case text(String)
+        case template(String, Deferred<[String: Any]>)
+        case text(Deferred<String>)
         case data(Data)
         /// A file copied from `Content/media/`.
         case media(String)
@@ -13,9 +13,10 @@ struct SiteOutput: Sendable {
     var body: Body
 }
 
-/// A Mustache context; built once, then only read, so sharing it across threads is safe.
-struct TemplateContext: @unchecked Sendable {
-    let value: [String: Any]
+/// Work left for the parallel writing stage. It only reads the finished plan, so any thread may run it.
+struct Deferred<Value>: @unchecked Sendable {
+    let make: () -> Value
+    init(_ make: @escaping () -> Value) { self.make = make }
 }
 
 /// The files planned so far, and the pages the sitemap lists.
@@ -35,6 +36,10 @@ struct SitePlan {
     private var baseSiteContext: [String: Any] = [:]
     /// Built once: it maps every content file to its URL, and images and intros all ask it.
     let resolver: LinkResolver
+    /// Each section's entries in reading order, sorted once.
+    let orderedSections: [String: [RenderedEntry]]
+    /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
+    private(set) var images: [String: [String: Any]] = [:]
 
     init(content: SiteContent, rendered: [String: RenderedEntry], theme: Theme, calendar: SiteCalendar, now: Date, problems: Problems) {
         self.content = content
@@ -44,6 +49,12 @@ struct SitePlan {
         self.now = now
         self.problems = problems
         resolver = Builder.linkResolver(content)
+        var orderedSections: [String: [RenderedEntry]] = [:]
+        for section in content.sections { orderedSections[section.name] = Self.order(section, rendered) }
+        self.orderedSections = orderedSections
+        for entry in content.sections.flatMap(\.entries) + content.pages where rendered[entry.contentPath] != nil {
+            if let image = imageContext(entry) { images[entry.contentPath] = image }
+        }
         baseSiteContext = Self.makeBaseSiteContext(self)
     }
 
@@ -58,7 +69,9 @@ struct SitePlan {
     func absURL(_ path: String) -> String { config.baseURL + path }
 
     /// Entries of a section in reading order: newest first for posts, by weight then title for pages.
-    func ordered(_ section: Section) -> [RenderedEntry] {
+    func ordered(_ section: Section) -> [RenderedEntry] { orderedSections[section.name] ?? [] }
+
+    static func order(_ section: Section, _ rendered: [String: RenderedEntry]) -> [RenderedEntry] {
         let items = section.entries.compactMap { rendered[$0.contentPath] }
         return section.kind == .posts ? items.sorted(by: Self.newestFirst) : items.sorted(by: Self.byWeight)
     }
@@ -79,9 +92,9 @@ struct SitePlan {
 
     func outputs() -> [SiteOutput] {
         let out = OutputCollector()
-        func page(_ path: String, _ template: String, title: String, description: String, _ extra: [String: Any],
+        func page(_ path: String, _ template: String, title: String, description: String, _ extra: @autoclosure @escaping () -> [String: Any],
                   feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
-            addPage(out, path, template, title: title, description: description, extra, feeds: feeds, lastmod: lastmod, index: index)
+            addPage(out, path, template, title: title, description: description, extra(), feeds: feeds, lastmod: lastmod, index: index)
         }
         let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
@@ -109,11 +122,10 @@ struct SitePlan {
                 out.files += feedOutputs(section, entries)
             }
             let perPage = section.kind == .posts ? Self.postsPerPage : max(entries.count, 1)
-            paginate(section.path, entries, perPage: perPage) { path, chunk, number, pagination in
-                var context: [String: Any] = ["section": sectionContext, "entries": chunk.map(summaryContext), "hasEntries": !chunk.isEmpty]
-                if let pagination { context["pagination"] = pagination }
+            paginate(section.path, entries, perPage: perPage) { path, chunk, number, total in
                 page(path, "section", title: number == 1 ? section.title : "\(section.title), page \(number)", description: "",
-                     context, feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
+                     listContext(["section": sectionContext, "hasEntries": !chunk.isEmpty], chunk, section.path, number, total),
+                     feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
             for (i, item) in entries.enumerated() {
                 var context: [String: Any] = ["entry": entryContext(item, section: section)]
@@ -156,10 +168,9 @@ struct SitePlan {
         let tagSlugs = tagged.keys.sorted()
         for slug in tagSlugs {
             let (name, items) = tagged[slug]!
-            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, pagination in
-                var context: [String: Any] = ["tag": ["name": name], "entries": chunk.map(summaryContext), "hasEntries": true]
-                if let pagination { context["pagination"] = pagination }
-                page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "", context)
+            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, total in
+                page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "",
+                     listContext(["tag": ["name": name], "hasEntries": true], chunk, "tags/\(slug)/", number, total))
             }
         }
         page("tags/", "tags", title: "Tags", description: "",
@@ -211,22 +222,24 @@ struct SitePlan {
                 context["site"] = siteContext(currentPath: item.entry.path)
                 context["page"] = ["title": item.entry.title, "description": item.summary, "url": url(item.entry.path),
                                    "absURL": absURL(item.entry.path), "noindex": true] as [String: Any]
-                out.files.append(SiteOutput(path: file, body: .template("redirect", TemplateContext(value: context))))
+                out.files.append(SiteOutput(path: file, body: .template("redirect", Deferred { context })))
             }
         }
 
         eventOutputs(out)
         let feeds = EventFeeds(calendar: calendar, config: config)
         for feed in feeds.feeds() {
-            out.files.append(SiteOutput(path: feed.path, body: .text(feeds.text(path: feed.path, name: feed.name,
-                                                                                 description: feed.description, events: feed.events, trimmed: feed.trimmed))))
+            out.files.append(SiteOutput(path: feed.path, body: .text(Deferred {
+                feeds.text(path: feed.path, name: feed.name, description: feed.description, events: feed.events, trimmed: feed.trimmed)
+            })))
         }
 
         // The rest.
         page("404.html", "404", title: "Page not found", description: "", [:], index: false)
-        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(sitemapXML(out.sitemap))))
-        out.files.append(SiteOutput(path: "robots.txt", body: .text("User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n")))
-        out.files.append(SiteOutput(path: "search.json", body: .text(searchJSON(everything))))
+        let sitemap = out.sitemap
+        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) })))
+        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" })))
+        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) })))
         page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything))
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
             out.files.append(SiteOutput(path: "assets/" + path, body: .data(data)))
@@ -238,15 +251,20 @@ struct SitePlan {
     }
 
     /// Adds an HTML page: the template, its context with `site` and `page`, and its sitemap line.
-    func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String, _ extra: [String: Any],
+    /// The context is built later, on all cores, while pages are written.
+    func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String,
+                 _ extra: @autoclosure @escaping () -> [String: Any],
                  feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
-        var context = extra
-        context["site"] = siteContext(currentPath: path)
-        context["page"] = ["title": title, "description": description.isEmpty ? config.description : description,
-                           "url": url(path), "absURL": absURL(path), "feeds": feeds, "noindex": !index,
-                           "isHome": path.isEmpty] as [String: Any]
+        let context = Deferred { [self] in
+            var context = extra()
+            context["site"] = siteContext(currentPath: path)
+            context["page"] = ["title": title, "description": description.isEmpty ? config.description : description,
+                               "url": url(path), "absURL": absURL(path), "feeds": feeds, "noindex": !index,
+                               "isHome": path.isEmpty] as [String: Any]
+            return context
+        }
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-        out.files.append(SiteOutput(path: file, body: .template(template, TemplateContext(value: context))))
+        out.files.append(SiteOutput(path: file, body: .template(template, context)))
         if index { out.sitemap.append((path, lastmod)) }
     }
 
@@ -308,7 +326,7 @@ struct SitePlan {
                                       "tags": tagLinks(entry), "districts": districtLinks(entry)]
         if let author = entry.author { context["author"] = author }
         if let date = entry.date { context["date"] = ["iso": date.iso, "display": date.display] }
-        if let image = imageContext(entry) { context["image"] = image }
+        if let image = images[entry.contentPath] { context["image"] = image }
         if let section = entry.section, let s = content.sections.first(where: { $0.name == section }) {
             context["section"] = ["title": s.title, "url": url(s.path)]
         }
@@ -352,16 +370,23 @@ struct SitePlan {
         return ["url": src, "alt": entry.imageAlt ?? ""]
     }
 
-    /// Splits a list into pages of `perPage`: the first at `basePath`, the rest at `basePath/page/N/`.
+    /// Splits a list into pages of `perPage`, giving each its path, entries, number and the number of pages.
     private func paginate(_ basePath: String, _ items: [RenderedEntry], perPage: Int,
-                          _ makePage: (String, [RenderedEntry], Int, [String: Any]?) -> Void) {
+                          _ makePage: (String, [RenderedEntry], Int, Int) -> Void) {
         let starts = Array(stride(from: 0, to: max(items.count, 1), by: perPage))
         for (i, start) in starts.enumerated() {
             let chunk = Array(items[start..<min(start + perPage, items.count)])
             let number = i + 1
-            makePage(number == 1 ? basePath : "\(basePath)page/\(number)/", chunk, number,
-                     starts.count > 1 ? pagination(basePath, current: number, total: starts.count) : nil)
+            makePage(number == 1 ? basePath : "\(basePath)page/\(number)/", chunk, number, starts.count)
         }
+    }
+
+    /// One page of a paginated list: its entries, and the links to the other pages when there are several.
+    private func listContext(_ base: [String: Any], _ chunk: [RenderedEntry], _ basePath: String, _ number: Int, _ total: Int) -> [String: Any] {
+        var context = base
+        context["entries"] = chunk.map(summaryContext)
+        if total > 1 { context["pagination"] = pagination(basePath, current: number, total: total) }
+        return context
     }
 
     private func pagination(_ sectionPath: String, current: Int, total: Int) -> [String: Any] {
@@ -399,12 +424,12 @@ struct SitePlan {
         let updated = items.map(\.date).max()?.rfc3339 ?? ContentDate.rfc3339(now, timeZone: config.timeZone)
         let title = "\(section.title) — \(config.title)"
         return [
-            SiteOutput(path: section.path + "feed.xml", body: .text(Feeds.atom(
+            SiteOutput(path: section.path + "feed.xml", body: .text(Deferred { Feeds.atom(
                 title: title, pageURL: absURL(section.path), feedURL: absURL(section.path + "feed.xml"), baseURL: config.baseURL,
-                language: config.language, updated: updated, items: items))),
-            SiteOutput(path: section.path + "feed.json", body: .text(Feeds.json(
+                language: config.language, updated: updated, items: items) })),
+            SiteOutput(path: section.path + "feed.json", body: .text(Deferred { Feeds.json(
                 title: title, description: config.description, pageURL: absURL(section.path),
-                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items))),
+                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items) })),
         ]
     }
 
@@ -426,10 +451,12 @@ struct SitePlan {
             if let section = item.entry.section { row += ", \"section\": \(q(section))" }
             return row + ", \"kind\": \"page\"}"
         }
-        for scheduled in calendar.events {
+        var nextByEvent: [Int: SiteCalendar.Item] = [:]
+        for item in calendar.upcoming where nextByEvent[item.event] == nil { nextByEvent[item.event] = item }
+        for (index, scheduled) in calendar.events.enumerated() {
             let event = scheduled.event
             var row = "{\"title\": \(q(event.title)), \"url\": \(q(url(eventPath(event)))), \"summary\": \(q(event.summary ?? ""))"
-            if let next = calendar.upcoming.first(where: { calendar.events[$0.event].event.slug == event.slug }) {
+            if let next = nextByEvent[index] {
                 row += ", \"date\": \(q(next.occurrence.start.icsDay))"
             }
             rows.append(row + ", \"kind\": \"event\"}")
