@@ -51,6 +51,38 @@ struct SiteWriterTests {
         #expect(site.read("letters/hello/index.html")?.contains("Edited.") == true)
     }
 
+    @Test func anUpdateInPlaceRemovesWhatIsNoLongerMadeAndRestoresWhatWasDeleted() throws {
+        var files = good
+        files["Content/letters/2024-02-03-second.md"] = "---\ntitle: Second\ndate: 2024-02-03\ntags: [Parks]\n---\nMore.\n"
+        let site = try TempSite(files)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        #expect(site.read("tags/parks/index.html") != nil)
+        try FileManager.default.removeItem(at: site.url.appendingPathComponent("Content/letters/2024-02-03-second.md"))
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("letters/hello/index.html"))
+        let report = site.build()
+        #expect(report.succeeded)
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("letters/second").path))
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("tags/parks").path))
+        #expect(site.read("letters/hello/index.html")?.contains("First letter.") == true)
+        let fresh = try TempSite(good)
+        defer { fresh.remove() }
+        #expect(fresh.build().succeeded)
+        #expect(try snapshot(site.output) == (try snapshot(fresh.output)))
+    }
+
+    @Test func withoutItsManifestTheOutputIsBuiltAfresh() throws {
+        let site = try TempSite(good)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        try FileManager.default.removeItem(at: SiteWriter.manifestFile(for: site.output))
+        try Data("stale".utf8).write(to: site.output.appendingPathComponent("stray.html"))
+        let report = site.build()
+        #expect(report.succeeded && report.filesChanged == report.filesWritten)
+        #expect(site.read("stray.html") == nil)
+        #expect(FileManager.default.fileExists(atPath: SiteWriter.manifestFile(for: site.output).path))
+    }
+
     @Test func refusesToReplaceAFolderThatIsNotASite() throws {
         let site = try TempSite(good.merging(["Public/thesis.docx": "precious"]) { a, _ in a })
         defer { site.remove() }

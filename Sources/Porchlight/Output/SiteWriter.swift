@@ -1,9 +1,13 @@
 import Foundation
 
-/// Writes a build into a temporary folder beside the output and swaps it in only when everything succeeded.
+/// Writes a build. The first build of an output goes into a staging folder beside it that is swapped in only
+/// when everything succeeded. Once the output holds a site and its manifest, a build changes it in place:
+/// only files whose bytes differ are written (each by an atomic rename), and files no longer made are removed.
 final class SiteWriter: @unchecked Sendable {
     let output: URL
-    let staging: URL
+    /// Where files go: the staging folder, or the output itself when updating in place.
+    let root: URL
+    let inPlace: Bool
     private let lock = NSLock()
     private var createdFolders: Set<String> = []
     private(set) var filesWritten = 0
@@ -23,81 +27,108 @@ final class SiteWriter: @unchecked Sendable {
         }
     }
 
-    /// What each page of the previous build was rendered from: path → (fingerprint, size). Kept beside the output.
-    private let previousManifest: [String: (UInt64, Int)]
-    private var manifest: [String: (UInt64, Int)] = [:]
+    /// What each file of a build was made from and what it holds, kept beside the output.
+    struct Record {
+        /// The fingerprint of a page's template and context; 0 for files that are not rendered pages.
+        var inputs: UInt64
+        var content: UInt64
+        var size: Int
+    }
+
+    private let previousManifest: [String: Record]
+    private var manifest: [String: Record] = [:]
     let manifestFile: URL
 
-    /// The build that unchanged pages are taken from: the output itself, unless another folder is named.
+    /// The build that unchanged files are taken from: the output itself, unless another folder is named.
     let previous: URL
 
     static func manifestFile(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).manifest")
     }
 
-    /// Prepares an empty staging folder; refuses an output folder that holds something other than a built site.
+    /// Refuses an output folder that holds something other than a built site; then stages, or updates in place.
     init(output: URL, previous: URL? = nil) throws {
         self.output = output.standardizedFileURL
         self.previous = (previous ?? output).standardizedFileURL
-        let parent = self.output.deletingLastPathComponent()
-        staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).building-\(getpid())")
         manifestFile = Self.manifestFile(for: self.output)
         previousManifest = Self.readManifest(Self.manifestFile(for: self.previous))
         let fm = FileManager.default
         var isFolder: ObjCBool = false
-        if fm.fileExists(atPath: self.output.path, isDirectory: &isFolder) {
+        let exists = fm.fileExists(atPath: self.output.path, isDirectory: &isFolder)
+        if exists {
             guard isFolder.boolValue else { throw WriterError.io("the output \(self.output.path) is a file, not a folder") }
             let items = (try? fm.contentsOfDirectory(atPath: self.output.path)) ?? []
             if !items.isEmpty, !items.contains("index.html"), !items.contains("404.html") {
                 throw WriterError.io("the output folder \(self.output.path) is not empty and is not a built site; Porchlight replaces the whole folder, so choose a new or empty one")
             }
         }
-        try? fm.removeItem(at: staging)
+        inPlace = exists && self.previous == self.output && !previousManifest.isEmpty
+        if inPlace {
+            root = self.output
+            // Without a manifest the next build starts afresh, so a build that stops halfway cannot mislead it.
+            unlink(manifestFile.path)
+            return
+        }
+        root = self.output.deletingLastPathComponent().appendingPathComponent(".\(self.output.lastPathComponent).building-\(getpid())")
+        try? fm.removeItem(at: root)
         do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            try fm.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
-            throw WriterError.io("cannot create \(staging.path): \(error.localizedDescription)")
+            throw WriterError.io("cannot create \(root.path): \(error.localizedDescription)")
         }
     }
 
-    /// Writes one file; `path` is relative to the site root and may not climb out of it.
-    func write(_ path: String, _ data: Data) throws {
-        let relative = try checked(path)
-        try makeFolder(for: relative)
-        let url = staging.appendingPathComponent(relative)
-        // An unchanged file is linked from the previous build, so its time stays and rsync or a deploy skips it.
-        let previous = self.previous.appendingPathComponent(relative).path
-        let unchanged = Self.readFile(previous).map { $0 == data } ?? false
-        if !(unchanged && link(previous, url.path) == 0) {
-            try Self.writeFile(url.path, data)
-        }
-        lock.withLock {
-            filesWritten += 1
-            if !unchanged { filesChanged += 1 }
-        }
-    }
-
-    /// Links the previous build's file when it was rendered from the same inputs; false when it must be rendered again.
+    /// Links the previous build's page when it was rendered from the same inputs; false when it must be rendered again.
     func reuse(_ unchecked: String, fingerprint: UInt64) throws -> Bool {
         let path = try checked(unchecked)
-        guard let (old, size) = previousManifest[path], old == fingerprint else { return false }
-        let previous = self.previous.appendingPathComponent(path).path
-        var info = stat()
-        guard stat(previous, &info) == 0, Int(info.st_size) == size else { return false }
-        try makeFolder(for: path)
-        guard link(previous, staging.appendingPathComponent(path).path) == 0 else { return false }
+        guard let old = previousManifest[path], old.inputs == fingerprint, try keepPrevious(path, old) else { return false }
         lock.withLock {
             filesWritten += 1
             filesReused += 1
-            manifest[path] = (fingerprint, size)
+            manifest[path] = old
         }
         return true
     }
 
-    /// Writes a rendered page and remembers what it was rendered from.
-    func write(_ path: String, _ data: Data, fingerprint: UInt64) throws {
-        try write(path, data)
-        lock.withLock { manifest[path] = (fingerprint, data.count) }
+    /// Writes one file; `path` is relative to the site root and may not climb out of it.
+    func write(_ unchecked: String, _ data: Data, fingerprint: UInt64 = 0) throws {
+        let path = try checked(unchecked)
+        let record = Record(inputs: fingerprint, content: Self.hash(data), size: data.count)
+        // An unchanged file stays (or is linked from the previous build), so its time stays and rsync or a deploy skips it.
+        let unchanged = try previousManifest[path].map { $0.content == record.content && $0.size == record.size ? try keepPrevious(path, $0) : false } ?? false
+        if !unchanged {
+            try makeFolder(for: path)
+            let target = root.path + "/" + path
+            if inPlace {
+                let temporary = target + ".porchlight-\(getpid())"
+                try Self.writeFile(temporary, data)
+                guard rename(temporary, target) == 0 else {
+                    unlink(temporary)
+                    throw WriterError.io("cannot replace \(target): \(String(cString: strerror(errno)))")
+                }
+            } else {
+                try Self.writeFile(target, data)
+            }
+        }
+        lock.withLock {
+            filesWritten += 1
+            if !unchanged { filesChanged += 1 }
+            manifest[path] = record
+        }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try write(path, Data(text.utf8))
+    }
+
+    /// Keeps the previous build's file when it is still there as the manifest describes it.
+    private func keepPrevious(_ path: String, _ old: Record) throws -> Bool {
+        let previousPath = previous.path + "/" + path
+        var info = stat()
+        guard stat(previousPath, &info) == 0, Int(info.st_size) == old.size else { return false }
+        if inPlace { return true }
+        try makeFolder(for: path)
+        return link(previousPath, root.path + "/" + path) == 0
     }
 
     /// The path with empty parts removed; throws for anything that could climb out of the output folder.
@@ -109,27 +140,60 @@ final class SiteWriter: @unchecked Sendable {
         return parts.joined(separator: "/")
     }
 
+    /// Creates the folders of a path with plain mkdir calls, each folder once per build.
     private func makeFolder(for path: String) throws {
-        let folder = path.split(separator: "/").dropLast().joined(separator: "/")
-        guard !folder.isEmpty, !lock.withLock({ createdFolders.contains(folder) }) else { return }
-        try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = String(path[..<slash])
+        if lock.withLock({ createdFolders.contains(folder) }) { return }
+        try makeFolder(for: folder)
+        let full = root.path + "/" + folder
+        if mkdir(full, 0o755) != 0, errno != EEXIST {
+            throw WriterError.io("cannot create the folder \(full): \(String(cString: strerror(errno)))")
+        }
         lock.withLock { _ = createdFolders.insert(folder) }
     }
 
-    static func readManifest(_ url: URL) -> [String: (UInt64, Int)] {
-        guard let data = readFile(url.path), let text = String(data: data, encoding: .utf8) else { return [:] }
-        var out: [String: (UInt64, Int)] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            guard parts.count == 3, let fp = UInt64(parts[0], radix: 16), let size = Int(parts[1]) else { continue }
-            out[String(parts[2])] = (fp, size)
+    /// A 64-bit hash of a file's bytes, eight at a time, to tell whether it changed without reading the old one.
+    static func hash(_ data: Data) -> UInt64 {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> UInt64 in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+            var i = 0
+            while i + 8 <= bytes.count {
+                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+                h ^= h >> 29
+                i += 8
+            }
+            while i < bytes.count {
+                h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+                i += 1
+            }
+            return h ^ (h >> 32)
+        }
+    }
+
+    /// One line a file: `inputs content size path`, the numbers in hex; a manifest in any other form is ignored.
+    static func readManifest(_ url: URL) -> [String: Record] {
+        guard let data = readFile(url.path), let text = String(data: data, encoding: .utf8),
+              text.hasPrefix(manifestHeader) else { return [:] }
+        var out: [String: Record] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: " ", maxSplits: 3)
+            guard parts.count == 4, let inputs = UInt64(parts[0], radix: 16), let content = UInt64(parts[1], radix: 16),
+                  let size = Int(parts[2], radix: 16) else { continue }
+            out[String(parts[3])] = Record(inputs: inputs, content: content, size: size)
         }
         return out
     }
 
-    private func writeManifest() {
-        let lines = manifest.keys.sorted().map { "\(String(manifest[$0]!.0, radix: 16)) \(manifest[$0]!.1) \($0)" }
-        try? Data((lines.joined(separator: "\n") + "\n").utf8).write(to: manifestFile)
+    static let manifestHeader = "porchlight manifest 2\n"
+
+    private func writeManifest() throws {
+        var text = Self.manifestHeader
+        for path in manifest.keys.sorted() {
+            let r = manifest[path]!
+            text += "\(String(r.inputs, radix: 16)) \(String(r.content, radix: 16)) \(String(r.size, radix: 16)) \(path)\n"
+        }
+        try Self.writeFile(manifestFile.path, Data(text.utf8))
     }
 
     /// The bytes of a file, or nil when there is none; plain POSIX reads, as this runs for every file of every build.
@@ -172,27 +236,35 @@ final class SiteWriter: @unchecked Sendable {
         }
     }
 
-    func write(_ path: String, _ text: String) throws {
-        try write(path, Data(text.utf8))
-    }
-
     /// Puts the staged site in place of the old one; the old one is removed only after the swap.
+    /// Staged: puts the new site in place of the old one, removing the old one only after the swap.
+    /// In place: removes the files the build no longer makes, and folders left empty.
     func commit() throws {
-        defer { writeManifest() }
         let fm = FileManager.default
-        if fm.fileExists(atPath: output.path) {
+        if inPlace {
+            for path in previousManifest.keys where manifest[path] == nil {
+                unlink(root.path + "/" + path)
+                var folder = path
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = String(folder[..<slash])
+                    if rmdir(root.path + "/" + folder) != 0 { break }
+                }
+            }
+        } else if fm.fileExists(atPath: output.path) {
             let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")
             try? fm.removeItem(at: old)
             try fm.moveItem(at: output, to: old)
-            try fm.moveItem(at: staging, to: output)
+            try fm.moveItem(at: root, to: output)
             try? fm.removeItem(at: old)
         } else {
-            try fm.moveItem(at: staging, to: output)
+            try fm.moveItem(at: root, to: output)
         }
+        try writeManifest()
     }
 
-    /// Throws the staged files away, leaving the previous output untouched.
+    /// Throws the staged files away, leaving the previous output untouched. In place, files already replaced
+    /// stay replaced; the manifest is gone, so the next build starts afresh.
     func discard() {
-        try? FileManager.default.removeItem(at: staging)
+        if !inPlace { try? FileManager.default.removeItem(at: root) }
     }
 }
