@@ -33,7 +33,8 @@ struct SitePlan {
     let calendar: SiteCalendar
     let now: Date
     let problems: Problems
-    private var baseSiteContext: [String: Any] = [:]
+    /// The `site` context without its menu, converted once for every page.
+    private var baseSiteContext: [String: TemplateValue] = [:]
     /// Built once: it maps every content file to its URL, and images and intros all ask it.
     let resolver: LinkResolver
     /// Each section's entries in reading order, sorted once.
@@ -55,7 +56,7 @@ struct SitePlan {
         for entry in content.sections.flatMap(\.entries) + content.pages where rendered[entry.contentPath] != nil {
             if let image = imageContext(entry) { images[entry.contentPath] = image }
         }
-        baseSiteContext = Self.makeBaseSiteContext(self)
+        baseSiteContext = Self.makeBaseSiteContext(self).compactMapValues(TemplateValue.from)
     }
 
     static let postsPerPage = 20
@@ -271,14 +272,14 @@ struct SitePlan {
     // MARK: Contexts
 
     /// The `site` context, the same on every page except which menu item is current.
-    func siteContext(currentPath: String) -> [String: Any] {
+    func siteContext(currentPath: String) -> TemplateValue {
         var site = baseSiteContext
-        site["nav"] = config.nav.map { item -> [String: Any] in
+        site["nav"] = .list(config.nav.map { item -> TemplateValue in
             let target = navPath(item.url)
             let current = target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false
-            return ["title": item.title, "url": target.map(url) ?? item.url, "current": current]
-        }
-        return site
+            return .object(TemplateObject(fields: ["title": .text(item.title), "url": .text(target.map(url) ?? item.url), "current": .flag(current)]))
+        })
+        return .object(TemplateObject(fields: site))
     }
 
     static func makeBaseSiteContext(_ plan: SitePlan) -> [String: Any] {

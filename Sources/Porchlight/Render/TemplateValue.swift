@@ -10,12 +10,12 @@ enum TemplateValue: Sendable {
     static func from(_ any: Any) -> TemplateValue? {
         switch any {
         case let text as String: return .text(text)
+        case let value as TemplateValue: return value
         case let flag as Bool: return .flag(flag)
         case let number as Int: return .number(number)
         case let dictionary as [String: Any]: return .object(TemplateObject(dictionary))
         case let array as [[String: Any]]: return .list(array.map { .object(TemplateObject($0)) })
         case let array as [Any]: return .list(array.compactMap(TemplateValue.from))
-        case let value as TemplateValue: return value
         case let optional as OptionalValue where optional.isNone: return nil
         default: return .text(String(describing: any))
         }
@@ -26,6 +26,11 @@ enum TemplateValue: Sendable {
 struct TemplateObject: Sendable {
     let keys: [String]
     let values: [TemplateValue]
+
+    init(fields: [String: TemplateValue]) {
+        keys = fields.keys.sorted()
+        values = keys.map { fields[$0]! }
+    }
 
     init(_ dictionary: [String: Any]) {
         var keys: [String] = []
