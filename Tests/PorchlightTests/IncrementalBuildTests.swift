@@ -35,7 +35,13 @@ struct IncrementalBuildTests {
             let body = try String(contentsOf: url, encoding: .utf8)
             try body.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
         }
-        switch Int.random(in: 0..<7, using: &random) {
+        /// Replaces the line that starts with `prefix`.
+        func replaceLine(_ path: String, _ prefix: String, _ new: String) throws {
+            let url = site.appendingPathComponent(path)
+            let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+            try lines.map { $0.hasPrefix(prefix) ? new : $0 }.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        switch Int.random(in: 0..<11, using: &random) {
         case 0: try append("Content/letters/2026-06-01-summer.md", "\nAnother paragraph, round \(round).\n")
         case 1: try replace("Content/programs/parks.md", "title: Safe Parks", "title: Safe Parks \(round)")
         case 2: try replace("Content/letters/2026-01-10-new-year.md", "tags: [Planning", "tags: [Round\(round), Planning")
@@ -47,7 +53,15 @@ struct IncrementalBuildTests {
         case 5:
             try "---\ntitle: Letter \(round)\ndate: 2026-0\(1 + round % 9)-15\ntags: [youth]\n---\nNew letter \(round).\n"
                 .write(to: site.appendingPathComponent("Content/letters/2026-01-15-letter-\(round).md"), atomically: true, encoding: .utf8)
-        default: try replace("Content/site.yml", "title: Riverside Police", "title: Riverside \(round) Police")
+        case 6: try replace("Content/site.yml", "title: Riverside Police", "title: Riverside \(round) Police")
+        case 7: try replaceLine("Content/letters/2026-06-01-summer.md", "date:", "date: 2026-0\(1 + round % 9)-0\(1 + round % 8)")
+        case 8:
+            try replaceLine("Content/letters/2026-06-01-summer.md", "summary:", "summary: Summer, round \(round).")
+            try replaceLine("Content/letters/2026-06-01-summer.md", "title:", "title: Summer programs \(round)")
+        case 9: try replaceLine("Content/letters/_index.md", "title:", "title: Letters, round \(round)")
+        default:
+            let letters = try fm.contentsOfDirectory(atPath: site.appendingPathComponent("Content/letters").path).filter { $0.contains("-letter-") }
+            if let victim = letters.sorted().first { try fm.removeItem(at: site.appendingPathComponent("Content/letters/\(victim)")) }
         }
     }
 
@@ -61,13 +75,16 @@ struct IncrementalBuildTests {
         let incremental = work.appendingPathComponent("incremental")
         var random = Random(state: 20_261_121)
         var reused = 0
-        for round in 0..<10 {
+        var now = testNow
+        for round in 0..<24 {
             if round > 0 { try edit(site, &random, round: round) }
-            let report = Builder.build(BuildOptions(siteFolder: site, output: incremental, now: testNow))
+            // Time passes too: events end, days turn, the coming week moves.
+            if round > 0 { now += Double(Int.random(in: 0..<(3 * 86_400), using: &random)) }
+            let report = Builder.build(BuildOptions(siteFolder: site, output: incremental, now: now))
             #expect(report.succeeded, "\(describe(report))")
             if round > 0 { reused += report.filesReused }
             let full = work.appendingPathComponent("full-\(round)")
-            #expect(Builder.build(BuildOptions(siteFolder: site, output: full, now: testNow)).succeeded)
+            #expect(Builder.build(BuildOptions(siteFolder: site, output: full, now: now)).succeeded)
             let a = try snapshot(incremental), b = try snapshot(full)
             #expect(a.keys.sorted() == b.keys.sorted(), "round \(round)")
             for (path, data) in b where a[path] != data { Issue.record("round \(round): \(path) differs from a full build") }

@@ -19,11 +19,14 @@ final class RenderedEntry: Sendable {
     let entry: Entry
     let bodyHTML: String
     let summary: String
+    /// Sums up the entry's file and address; with the site's key it stands for everything pages show of it.
+    let version: UInt64
 
     init(entry: Entry, bodyHTML: String, summary: String) {
         self.entry = entry
         self.bodyHTML = bodyHTML
         self.summary = summary
+        version = Fingerprint.of([entry.contentPath, entry.path, entry.file.text])
     }
 }
 
@@ -182,14 +185,16 @@ public enum Builder {
         let failures: [String?] = outputs.parallelMap { output in
             defer { done.advance() }
             do {
+                // A page whose key is the previous build's is kept without even building its context.
+                if output.key != 0, try writer.reuse(output.path, key: output.key) { return nil }
                 switch output.body {
                 case let .template(name, context):
                     let value = TemplateValue.object(TemplateObject(context.make()))
                     let fingerprint = Fingerprint.of(context: value, template: name, theme: theme.fingerprint)
-                    if try !writer.reuse(output.path, fingerprint: fingerprint) {
-                        try writer.write(output.path, Data(theme.render(name, value)), fingerprint: fingerprint)
+                    if try !writer.reuse(output.path, key: output.key, fingerprint: fingerprint) {
+                        try writer.write(output.path, Data(theme.render(name, value)), key: output.key, fingerprint: fingerprint)
                     }
-                case let .text(text): try writer.write(output.path, text.make())
+                case let .text(text): try writer.write(output.path, Data(text.make().utf8), key: output.key)
                 case let .data(data): try writer.write(output.path, data)
                 case let .media(relative): try writer.write(output.path, try Data(contentsOf: mediaFolder.appendingPathComponent(relative)))
                 }

@@ -29,6 +29,8 @@ final class SiteWriter: @unchecked Sendable {
 
     /// What each file of a build was made from and what it holds, kept beside the output.
     struct Record {
+        /// Sums up what the file is made from (see SiteOutput.key); 0 for none.
+        var key: UInt64
         /// The fingerprint of a page's template and context; 0 for files that are not rendered pages.
         var inputs: UInt64
         var content: UInt64
@@ -78,22 +80,27 @@ final class SiteWriter: @unchecked Sendable {
         }
     }
 
-    /// Links the previous build's page when it was rendered from the same inputs; false when it must be rendered again.
-    func reuse(_ unchecked: String, fingerprint: UInt64) throws -> Bool {
+    /// Keeps (or links) the previous build's file when it was made from the same inputs: the same key, or,
+    /// for a page, the same context; false when it must be made again.
+    func reuse(_ unchecked: String, key: UInt64, fingerprint: UInt64? = nil) throws -> Bool {
         let path = try checked(unchecked)
-        guard let old = previousManifest[path], old.inputs == fingerprint, try keepPrevious(path, old) else { return false }
+        guard let old = previousManifest[path] else { return false }
+        let same = fingerprint.map { $0 == old.inputs } ?? (key != 0 && key == old.key)
+        guard same, try keepPrevious(path, old) else { return false }
+        var record = old
+        record.key = key
         lock.withLock {
             filesWritten += 1
             filesReused += 1
-            manifest[path] = old
+            manifest[path] = record
         }
         return true
     }
 
     /// Writes one file; `path` is relative to the site root and may not climb out of it.
-    func write(_ unchecked: String, _ data: Data, fingerprint: UInt64 = 0) throws {
+    func write(_ unchecked: String, _ data: Data, key: UInt64 = 0, fingerprint: UInt64 = 0) throws {
         let path = try checked(unchecked)
-        let record = Record(inputs: fingerprint, content: Self.hash(data), size: data.count)
+        let record = Record(key: key, inputs: fingerprint, content: Self.hash(data), size: data.count)
         // An unchanged file stays (or is linked from the previous build), so its time stays and rsync or a deploy skips it.
         let unchanged = try previousManifest[path].map { $0.content == record.content && $0.size == record.size ? try keepPrevious(path, $0) : false } ?? false
         if !unchanged {
@@ -171,27 +178,27 @@ final class SiteWriter: @unchecked Sendable {
         }
     }
 
-    /// One line a file: `inputs content size path`, the numbers in hex; a manifest in any other form is ignored.
+    /// One line a file: `key inputs content size path`, the numbers in hex; a manifest in any other form is ignored.
     static func readManifest(_ url: URL) -> [String: Record] {
         guard let data = readFile(url.path), let text = String(data: data, encoding: .utf8),
               text.hasPrefix(manifestHeader) else { return [:] }
         var out: [String: Record] = [:]
         for line in text.split(separator: "\n").dropFirst() {
-            let parts = line.split(separator: " ", maxSplits: 3)
-            guard parts.count == 4, let inputs = UInt64(parts[0], radix: 16), let content = UInt64(parts[1], radix: 16),
-                  let size = Int(parts[2], radix: 16) else { continue }
-            out[String(parts[3])] = Record(inputs: inputs, content: content, size: size)
+            let parts = line.split(separator: " ", maxSplits: 4)
+            guard parts.count == 5, let key = UInt64(parts[0], radix: 16), let inputs = UInt64(parts[1], radix: 16),
+                  let content = UInt64(parts[2], radix: 16), let size = Int(parts[3], radix: 16) else { continue }
+            out[String(parts[4])] = Record(key: key, inputs: inputs, content: content, size: size)
         }
         return out
     }
 
-    static let manifestHeader = "porchlight manifest 2\n"
+    static let manifestHeader = "porchlight manifest 3\n"
 
     private func writeManifest() throws {
         var text = Self.manifestHeader
         for path in manifest.keys.sorted() {
             let r = manifest[path]!
-            text += "\(String(r.inputs, radix: 16)) \(String(r.content, radix: 16)) \(String(r.size, radix: 16)) \(path)\n"
+            text += "\(String(r.key, radix: 16)) \(String(r.inputs, radix: 16)) \(String(r.content, radix: 16)) \(String(r.size, radix: 16)) \(path)\n"
         }
         try Self.writeFile(manifestFile.path, Data(text.utf8))
     }

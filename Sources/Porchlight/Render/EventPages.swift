@@ -80,7 +80,7 @@ extension SitePlan {
             addPage(out, path, "events", title: title, description: intro,
                     ["intro": intro, "days": dayGroups(items), "hasDays": !items.isEmpty, "isPast": isPast, "filters": filters,
                      "upcomingURL": url("events/"), "pastURL": url("events/past/"), "calendarURL": url("calendar/"),
-                     "icsURL": url(icsPath), "webcalURL": webcal(icsPath)], feeds: feeds)
+                     "icsURL": url(icsPath), "webcalURL": webcal(icsPath)], shows: .calendar([]), feeds: feeds)
         }
         listPage("events/", title: "Upcoming events", intro: "Meet your officers: community events across the city, soonest first.",
                  items: upcoming, isPast: false, icsPath: "calendar.ics")
@@ -94,7 +94,7 @@ extension SitePlan {
         }
         for (index, scheduled) in calendar.events.enumerated() {
             addPage(out, eventPath(scheduled.event), "event", title: scheduled.event.title,
-                    description: scheduled.event.summary ?? "", eventContext(index),
+                    description: scheduled.event.summary ?? "", eventContext(index), shows: .calendar([]),
                     feeds: [["type": "text/calendar", "title": "\(scheduled.event.title) (iCalendar)", "url": url("events/\(scheduled.event.slug).ics")]])
         }
         monthOutputs(out)
@@ -246,10 +246,11 @@ extension SitePlan {
         let today = calendar.zone.local(for: calendar.now)
         for (i, m) in months.enumerated() {
             let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
-            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months),
+            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months), shows: .calendar([]),
                     feeds: [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]])
             if m.year == today.year && m.month == today.month {
-                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months), index: false)
+                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months),
+                        shows: .calendar([]), index: false)
             }
         }
     }

@@ -4,6 +4,12 @@ import Foundation
 struct Fingerprint {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
+    mutating func add(_ number: UInt64) {
+        var hash = value
+        for shift in stride(from: 0, to: 64, by: 8) { hash = (hash ^ ((number >> UInt64(shift)) & 0xFF)) &* 0x100_0000_01b3 }
+        value = hash
+    }
+
     mutating func add(_ text: String) {
         var text = text
         var hash = value

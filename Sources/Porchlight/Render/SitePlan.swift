@@ -11,12 +11,24 @@ struct SiteOutput: Sendable {
     }
     var path: String
     var body: Body
+    /// Sums up everything a page is made from, so the previous build's file can be kept without building its context; 0 for none.
+    var key: UInt64 = 0
 }
 
 /// Work left for the parallel writing stage. It only reads the finished plan, so any thread may run it.
 struct Deferred<Value>: @unchecked Sendable {
     let make: () -> Value
     init(_ make: @escaping () -> Value) { self.make = make }
+}
+
+/// What a page shows besides what every page shows, for its key.
+enum PageInputs {
+    /// These entries (in this order), e.g. a list page's or an entry and its neighbours.
+    case entries([RenderedEntry])
+    /// The events and calendar, and these entries.
+    case calendar([RenderedEntry])
+    /// Every entry and the calendar.
+    case everything
 }
 
 /// The files planned so far, and the pages the sitemap lists.
@@ -39,6 +51,12 @@ struct SitePlan {
     let resolver: LinkResolver
     /// Each section's entries in reading order, sorted once.
     let orderedSections: [String: [RenderedEntry]]
+    /// Sums up what every page may show: the theme, site.yml, sections, every URL, the year; a change rebuilds every context.
+    private(set) var siteKey: UInt64 = 0
+    /// Sums up the events as shown on the day of the build.
+    private(set) var calendarKey: UInt64 = 0
+    /// Sums up every entry.
+    private(set) var entriesKey: UInt64 = 0
     /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
     private(set) var images: [String: [String: Any]] = [:]
 
@@ -56,7 +74,69 @@ struct SitePlan {
         for entry in content.sections.flatMap(\.entries) + content.pages where rendered[entry.contentPath] != nil {
             if let image = imageContext(entry) { images[entry.contentPath] = image }
         }
+        siteKey = makeSiteKey()
+        calendarKey = makeCalendarKey()
+        var all = Fingerprint()
+        for entry in content.sections.flatMap(\.entries) + content.pages {
+            if let item = rendered[entry.contentPath] { all.add(item.version) }
+        }
+        entriesKey = all.value
         baseSiteContext = Self.makeBaseSiteContext(self).compactMapValues(TemplateValue.from)
+    }
+
+    /// Output format of the keys; bump it when a change to Porchlight changes pages without changing their inputs.
+    static let keyFormat = "keys 1"
+
+    private func makeSiteKey() -> UInt64 {
+        var f = Fingerprint()
+        f.add(Self.keyFormat)
+        f.add(theme.fingerprint)
+        f.add(String(reflecting: config))
+        f.add(String(yearOfNow))
+        f.add(String(config.notice.map { $0.until.map { now.timeIntervalSince($0.instant) < 86_400 } ?? true } ?? false))
+        f.add(content.homeIntro)
+        for section in content.sections {
+            f.add(section.name); f.add(section.title); f.add(section.intro); f.add(section.kind.rawValue)
+        }
+        for entry in content.sections.flatMap(\.entries) + content.pages {
+            f.add(entry.contentPath); f.add(entry.path)
+        }
+        for path in content.allContentPaths.sorted() { f.add(path) }
+        for file in content.media { f.add(file) }
+        return f.value
+    }
+
+    private func makeCalendarKey() -> UInt64 {
+        var f = Fingerprint()
+        for scheduled in calendar.events { f.add(scheduled.event.file.path); f.add(scheduled.event.file.text) }
+        f.add(calendar.zone.local(for: now).icsDay)
+        f.add(calendar.windowStart.icsDay)
+        f.add(String(calendar.upcoming.count))
+        f.add(String(calendar.past.count))
+        let weekEnd = now.addingTimeInterval(Double(Self.homeDays) * 86_400)
+        f.add(String(calendar.upcoming.prefix { $0.occurrence.startInstant < weekEnd }.count))
+        return f.value
+    }
+
+    /// A page's key: the site's, the page's own parameters, and what else it shows.
+    func pageKey(_ inputs: PageInputs, _ parameters: [String]) -> UInt64 {
+        var f = Fingerprint()
+        f.add(siteKey)
+        for parameter in parameters { f.add(parameter) }
+        switch inputs {
+        case let .entries(items):
+            f.add("entries")
+            for item in items { f.add(item.version) }
+        case let .calendar(items):
+            f.add("calendar")
+            f.add(calendarKey)
+            for item in items { f.add(item.version) }
+        case .everything:
+            f.add("everything")
+            f.add(entriesKey)
+            f.add(calendarKey)
+        }
+        return f.value
     }
 
     static let postsPerPage = 20
@@ -94,8 +174,8 @@ struct SitePlan {
     func outputs() -> [SiteOutput] {
         let out = OutputCollector()
         func page(_ path: String, _ template: String, title: String, description: String, _ extra: @autoclosure @escaping () -> [String: Any],
-                  feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
-            addPage(out, path, template, title: title, description: description, extra(), feeds: feeds, lastmod: lastmod, index: index)
+                  shows inputs: PageInputs, feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
+            addPage(out, path, template, title: title, description: description, extra(), shows: inputs, feeds: feeds, lastmod: lastmod, index: index)
         }
         let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
@@ -126,7 +206,7 @@ struct SitePlan {
             paginate(section.path, entries, perPage: perPage) { path, chunk, number, total in
                 page(path, "section", title: number == 1 ? section.title : "\(section.title), page \(number)", description: "",
                      listContext(["section": sectionContext, "hasEntries": !chunk.isEmpty], chunk, section.path, number, total),
-                     feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
+                     shows: .entries(chunk), feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
             for (i, item) in entries.enumerated() {
                 var context: [String: Any] = ["entry": entryContext(item, section: section)]
@@ -134,12 +214,14 @@ struct SitePlan {
                     if i > 0 { context["newer"] = ["title": entries[i - 1].entry.title, "url": url(entries[i - 1].entry.path)] }
                     if i + 1 < entries.count { context["older"] = ["title": entries[i + 1].entry.title, "url": url(entries[i + 1].entry.path)] }
                 }
-                page(item.entry.path, "entry", title: item.entry.title, description: item.summary, context, feeds: feeds,
+                page(item.entry.path, "entry", title: item.entry.title, description: item.summary, context,
+                     shows: .entries([item] + (i > 0 ? [entries[i - 1]] : []) + (i + 1 < entries.count ? [entries[i + 1]] : [])), feeds: feeds,
                      lastmod: item.entry.date?.dateOnly)
             }
         }
         for item in content.pages.compactMap({ rendered[$0.contentPath] }).sorted(by: Self.byWeight) {
-            page(item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)])
+            page(item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)],
+                 shows: .entries([item]))
         }
         allPosts.sort(by: Self.newestFirst)
 
@@ -155,7 +237,8 @@ struct SitePlan {
              ["introHTML": homeIntro, "latest": allPosts.prefix(Self.homeLatest).map(summaryContext),
               "hasLatest": !allPosts.isEmpty, "sections": sectionList, "hasSections": !sectionList.isEmpty,
               "districts": districtLinks(), "hasDistricts": !config.districts.isEmpty,
-              "days": weekDays, "hasDays": !weekDays.isEmpty, "eventsURL": url("events/")])
+              "days": weekDays, "hasDays": !weekDays.isEmpty, "eventsURL": url("events/")],
+             shows: .calendar(Array(allPosts.prefix(Self.homeLatest))))
 
         // Tags.
         var tagged: [String: (name: String, entries: [RenderedEntry])] = [:]
@@ -171,12 +254,13 @@ struct SitePlan {
             let (name, items) = tagged[slug]!
             paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, total in
                 page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "",
-                     listContext(["tag": ["name": name], "hasEntries": true], chunk, "tags/\(slug)/", number, total))
+                     listContext(["tag": ["name": name], "hasEntries": true], chunk, "tags/\(slug)/", number, total),
+                     shows: .entries(chunk))
             }
         }
         page("tags/", "tags", title: "Tags", description: "",
              ["tags": tagSlugs.map { ["name": tagged[$0]!.name, "url": url("tags/\($0)/"), "count": tagged[$0]!.entries.count] as [String: Any] },
-              "hasTags": !tagSlugs.isEmpty])
+              "hasTags": !tagSlugs.isEmpty], shows: .everything)
 
         // Districts.
         for district in config.districts {
@@ -198,12 +282,12 @@ struct SitePlan {
                 .prefix(Self.upcomingOnDistrictPage)))
             page("districts/\(district.slug)/", "district", title: district.name, description: district.summary,
                  ["district": districtContext, "entries": items.map(summaryContext), "hasEntries": !items.isEmpty,
-                  "days": events, "hasDays": !events.isEmpty])
+                  "days": events, "hasDays": !events.isEmpty], shows: .calendar(Array(items)))
         }
         page("districts/", "districts", title: "Districts", description: "",
              ["districts": config.districts.map { ["name": $0.name, "url": url("districts/\($0.slug)/"),
                                                     "summaryHTML": CommonMark.renderInline($0.summary, options: markdownOptions)] as [String: Any] },
-              "hasDistricts": !config.districts.isEmpty])
+              "hasDistricts": !config.districts.isEmpty], shows: .entries([]))
 
         // Redirects from old URLs.
         let taken = Set(out.files.map(\.path))
@@ -223,7 +307,8 @@ struct SitePlan {
                 context["site"] = siteContext(currentPath: item.entry.path)
                 context["page"] = ["title": item.entry.title, "description": item.summary, "url": url(item.entry.path),
                                    "absURL": absURL(item.entry.path), "noindex": true] as [String: Any]
-                out.files.append(SiteOutput(path: file, body: .template("redirect", Deferred { context })))
+                out.files.append(SiteOutput(path: file, body: .template("redirect", Deferred { context }),
+                                            key: pageKey(.entries([item]), ["redirect", file])))
             }
         }
 
@@ -236,12 +321,12 @@ struct SitePlan {
         }
 
         // The rest.
-        page("404.html", "404", title: "Page not found", description: "", [:], index: false)
+        page("404.html", "404", title: "Page not found", description: "", [:], shows: .entries([]), index: false)
         let sitemap = out.sitemap
-        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) })))
+        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) }), key: pageKey(.everything, ["sitemap"])))
         out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" })))
-        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) })))
-        page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything))
+        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) }), key: pageKey(.everything, ["search"])))
+        page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything), shows: .everything)
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
             out.files.append(SiteOutput(path: "assets/" + path, body: .data(data)))
         }
@@ -254,7 +339,7 @@ struct SitePlan {
     /// Adds an HTML page: the template, its context with `site` and `page`, and its sitemap line.
     /// The context is built later, on all cores, while pages are written.
     func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String,
-                 _ extra: @autoclosure @escaping () -> [String: Any],
+                 _ extra: @autoclosure @escaping () -> [String: Any], shows inputs: PageInputs,
                  feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
         let context = Deferred { [self] in
             var context = extra()
@@ -265,7 +350,9 @@ struct SitePlan {
             return context
         }
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-        out.files.append(SiteOutput(path: file, body: .template(template, context)))
+        let feedText = feeds.flatMap { [$0["type"] as? String ?? "", $0["title"] as? String ?? "", $0["url"] as? String ?? ""] }
+        let key = pageKey(inputs, [template, path, title, description, lastmod ?? "-", index ? "indexed" : "noindex"] + feedText)
+        out.files.append(SiteOutput(path: file, body: .template(template, context), key: key))
         if index { out.sitemap.append((path, lastmod)) }
     }
 
@@ -417,7 +504,8 @@ struct SitePlan {
     // MARK: Feeds and machine-readable files
 
     private func feedOutputs(_ section: Section, _ entries: [RenderedEntry]) -> [SiteOutput] {
-        let items = entries.prefix(Self.feedLength).compactMap { item -> Feeds.Item? in
+        let shown = Array(entries.prefix(Self.feedLength))
+        let items = shown.compactMap { item -> Feeds.Item? in
             guard let date = item.entry.date else { return nil }
             return Feeds.Item(title: item.entry.title, absURL: absURL(item.entry.path), date: date, author: item.entry.author,
                               summary: item.summary, contentHTML: item.bodyHTML, tags: item.entry.tags)
@@ -427,10 +515,10 @@ struct SitePlan {
         return [
             SiteOutput(path: section.path + "feed.xml", body: .text(Deferred { Feeds.atom(
                 title: title, pageURL: absURL(section.path), feedURL: absURL(section.path + "feed.xml"), baseURL: config.baseURL,
-                language: config.language, updated: updated, items: items) })),
+                language: config.language, updated: updated, items: items) }), key: pageKey(.entries(shown), ["atom", section.path])),
             SiteOutput(path: section.path + "feed.json", body: .text(Deferred { Feeds.json(
                 title: title, description: config.description, pageURL: absURL(section.path),
-                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items) })),
+                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items) }), key: pageKey(.entries(shown), ["json", section.path])),
         ]
     }
 
