@@ -158,7 +158,9 @@ public final class PreviewServer: Sendable {
 
     // MARK: Building
 
-    /// Builds into a new folder; on success the server switches to it and the pages reload, else they show the errors.
+    /// Builds into the served folder, changing only the files that change (each by an atomic rename); on success the
+    /// pages reload, else they show the errors. Content errors are found before anything is written, so a broken save
+    /// leaves the last good site in place.
     func rebuild(changed: [String]) async {
         let (number, baseURL, scratch, first) = state.withLock { state in
             state.builds += 1
@@ -169,13 +171,9 @@ public final class PreviewServer: Sendable {
             let more = changed.count > 1 ? " (and \(changed.count - 1) more)" : ""
             log("\(changed[0])\(more) changed — rebuilding", false)
         }
-        // Each build has a folder of its own, so whatever the writer keeps beside its output goes when the build goes.
-        let folder = scratch.appendingPathComponent("build-\(number)")
-        let output = folder.appendingPathComponent("site")
-        var options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
+        let output = scratch.appendingPathComponent("site")
+        let options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
                                    now: configuration.now ?? Date(), baseURL: baseURL)
-        // Pages whose inputs did not change are linked from the site being served instead of rendered again.
-        options.previous = site.current.root
         let started = Date()
         let report = await Self.buildOffThePool(options)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
@@ -185,8 +183,7 @@ public final class PreviewServer: Sendable {
         let warnings = Self.count(diagnostics.warningCount, "warning")
         if report.succeeded {
             let build = "\(runID)-\(number)"
-            let old = site.publish(output, build: build)
-            if let old { try? FileManager.default.removeItem(at: old.deletingLastPathComponent()) }
+            site.publish(output, build: build)
             if first {
                 if let next = report.nextChange { log("Next change by itself: \(next.at) — \(next.reason).", false) }
                 log("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)) in \(seconds) s → \(output.path)", false)
@@ -195,7 +192,6 @@ public final class PreviewServer: Sendable {
             }
             hub.broadcast(.reload(build: build))
         } else {
-            try? FileManager.default.removeItem(at: folder)
             let errors = Self.count(diagnostics.errorCount, "error")
             let kept = site.current.root == nil ? "There is no site to show yet; the browser shows the errors."
                 : "Still serving the last good site; the browser shows the errors."
