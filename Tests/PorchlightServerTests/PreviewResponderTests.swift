@@ -265,4 +265,24 @@ struct ServedFolder {
         try Data("{{x}}".utf8).write(to: site.appendingPathComponent("Templates/page.mustache"))
         #expect(SiteWatcher.difference(before, watcher.snapshot()) == ["Content/letters/one.md", "Templates/page.mustache"])
     }
+
+    #if os(Linux)
+    @Test func theKernelRingsTheDoorbellForEditsInNewFoldersToo() throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("porchlight-bell-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: site) }
+        let content = site.appendingPathComponent("Content")
+        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        let bell = try #require(Doorbell(folders: [content.path]))
+        #expect(!bell.rang())
+        try Data("a".utf8).write(to: content.appendingPathComponent("site.yml"))
+        #expect(bell.rang())
+        #expect(!bell.rang(), "a ring is heard once")
+        let letters = content.appendingPathComponent("letters")
+        try FileManager.default.createDirectory(at: letters, withIntermediateDirectories: true)
+        #expect(bell.rang())
+        bell.watchFolders()
+        try Data("b".utf8).write(to: letters.appendingPathComponent("one.md"))
+        #expect(bell.rang())
+    }
+    #endif
 }
