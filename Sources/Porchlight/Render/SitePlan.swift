@@ -58,7 +58,7 @@ struct SitePlan {
     /// Sums up every entry.
     private(set) var entriesKey: UInt64 = 0
     /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
-    private(set) var images: [String: [String: Any]] = [:]
+    private(set) var images: [String: TemplateValue] = [:]
 
     init(content: SiteContent, rendered: [String: RenderedEntry], theme: Theme, calendar: SiteCalendar, now: Date, problems: Problems) {
         self.content = content
@@ -72,7 +72,7 @@ struct SitePlan {
         for section in content.sections { orderedSections[section.name] = Self.order(section, rendered) }
         self.orderedSections = orderedSections
         for entry in content.sections.flatMap(\.entries) + content.pages where rendered[entry.contentPath] != nil {
-            if let image = imageContext(entry) { images[entry.contentPath] = image }
+            if let image = imageContext(entry) { images[entry.contentPath] = TemplateValue.from(image) }
         }
         siteKey = makeSiteKey()
         calendarKey = makeCalendarKey()
@@ -408,36 +408,43 @@ struct SitePlan {
         config.districts.map { ["name": $0.name, "slug": $0.slug, "url": url("districts/\($0.slug)/")] }
     }
 
-    func summaryContext(_ item: RenderedEntry) -> [String: Any] {
+    /// An entry in a list; built typed, as lists repeat it thousands of times.
+    func summaryContext(_ item: RenderedEntry) -> TemplateValue {
+        .object(TemplateObject(fields: summaryFields(item)))
+    }
+
+    private func summaryFields(_ item: RenderedEntry) -> [String: TemplateValue] {
         let entry = item.entry
-        var context: [String: Any] = ["title": entry.title, "url": url(entry.path), "summary": item.summary,
-                                      "tags": tagLinks(entry), "districts": districtLinks(entry)]
-        if let author = entry.author { context["author"] = author }
-        if let date = entry.date { context["date"] = ["iso": date.iso, "display": date.display] }
-        if let image = images[entry.contentPath] { context["image"] = image }
+        var fields: [String: TemplateValue] = ["title": .text(entry.title), "url": .text(url(entry.path)), "summary": .text(item.summary),
+                                               "tags": tagLinks(entry), "districts": districtLinks(entry)]
+        if let author = entry.author { fields["author"] = .text(author) }
+        if let date = entry.date { fields["date"] = Self.object(["iso": .text(date.iso), "display": .text(date.display)]) }
+        if let image = images[entry.contentPath] { fields["image"] = image }
         if let section = entry.section, let s = content.sections.first(where: { $0.name == section }) {
-            context["section"] = ["title": s.title, "url": url(s.path)]
+            fields["section"] = Self.object(["title": .text(s.title), "url": .text(url(s.path))])
         }
-        return context
+        return fields
     }
 
-    func entryContext(_ item: RenderedEntry, section: Section?) -> [String: Any] {
-        var context = summaryContext(item)
-        context["bodyHTML"] = item.bodyHTML
-        context["hasTags"] = !item.entry.tags.isEmpty
-        context["hasDistricts"] = !item.entry.districts.isEmpty
-        if let section { context["section"] = ["title": section.title, "url": url(section.path)] }
-        return context
+    func entryContext(_ item: RenderedEntry, section: Section?) -> TemplateValue {
+        var fields = summaryFields(item)
+        fields["bodyHTML"] = .text(item.bodyHTML)
+        fields["hasTags"] = .flag(!item.entry.tags.isEmpty)
+        fields["hasDistricts"] = .flag(!item.entry.districts.isEmpty)
+        if let section { fields["section"] = Self.object(["title": .text(section.title), "url": .text(url(section.path))]) }
+        return .object(TemplateObject(fields: fields))
     }
 
-    private func tagLinks(_ entry: Entry) -> [[String: Any]] {
-        entry.tags.map { ["name": $0, "url": url("tags/\(Slug.make($0))/")] }
+    static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields)) }
+
+    private func tagLinks(_ entry: Entry) -> TemplateValue {
+        .list(entry.tags.map { Self.object(["name": .text($0), "url": .text(url("tags/\(Slug.make($0))/"))]) })
     }
 
-    private func districtLinks(_ entry: Entry) -> [[String: Any]] {
-        entry.districts.compactMap { slug in
-            config.districts.first { $0.slug == slug }.map { ["name": $0.name, "url": url("districts/\($0.slug)/")] }
-        }
+    private func districtLinks(_ entry: Entry) -> TemplateValue {
+        .list(entry.districts.compactMap { slug in
+            config.districts.first { $0.slug == slug }.map { Self.object(["name": .text($0.name), "url": .text(url("districts/\($0.slug)/"))]) }
+        })
     }
 
     private func imageContext(_ entry: Entry) -> [String: Any]? {
@@ -477,13 +484,15 @@ struct SitePlan {
         return context
     }
 
-    private func pagination(_ sectionPath: String, current: Int, total: Int) -> [String: Any] {
+    private func pagination(_ sectionPath: String, current: Int, total: Int) -> TemplateValue {
         func pageURL(_ n: Int) -> String { url(n == 1 ? sectionPath : "\(sectionPath)page/\(n)/") }
-        var context: [String: Any] = ["current": current, "total": total,
-                                      "pages": (1...total).map { ["number": $0, "url": pageURL($0), "current": $0 == current] as [String: Any] }]
-        if current > 1 { context["prev"] = pageURL(current - 1) }
-        if current < total { context["next"] = pageURL(current + 1) }
-        return context
+        var fields: [String: TemplateValue] = [
+            "current": .number(current), "total": .number(total),
+            "pages": .list((1...total).map { Self.object(["number": .number($0), "url": .text(pageURL($0)), "current": .flag($0 == current)]) }),
+        ]
+        if current > 1 { fields["prev"] = .text(pageURL(current - 1)) }
+        if current < total { fields["next"] = .text(pageURL(current + 1)) }
+        return Self.object(fields)
     }
 
     private func firstParagraph(_ markdown: String) -> String {

@@ -11,6 +11,7 @@ enum TemplateValue: Sendable {
         switch any {
         case let text as String: return .text(text)
         case let value as TemplateValue: return value
+        case let values as [TemplateValue]: return .list(values)
         case let flag as Bool: return .flag(flag)
         case let number as Int: return .number(number)
         case let dictionary as [String: Any]: return .object(TemplateObject(dictionary))
