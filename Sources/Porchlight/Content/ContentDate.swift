@@ -19,7 +19,7 @@ public struct ContentDate: Hashable, Sendable, Comparable {
 
     /// Parses the text; times without an offset are local to `timeZone`.
     public static func parse(_ text: String, timeZone: TimeZone) -> Result<ContentDate, ParseError> {
-        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let s = Array(text.withoutOuterSpaces.utf8)
         var i = 0
         func number(_ digits: Int) -> Int? {
             guard i + digits <= s.count else { return nil }

@@ -72,22 +72,28 @@ enum ContentLoader {
         content.media = files.filter { $0.hasPrefix("media/") }.map { String($0.dropFirst(6)) }
         let markdown = files.filter { $0.hasSuffix(".md") && !$0.hasPrefix("media/") && !$0.hasPrefix("events/") }
         content.allContentPaths = Set(markdown)
-        for path in markdown where path.split(separator: "/").count > 2 {
+        for path in markdown where path.folderDepth > 1 {
             problems.add(.warning(SourceLocation(path: "Content/" + path), "files in folders inside a section are not published",
-                                  fix: "move it up to Content/\(path.split(separator: "/")[0])/"))
+                                  fix: "move it up to Content/\(path.firstFolder!)/"))
         }
 
-        struct Parsed: Sendable { var entry: Entry?; var index: SectionIndex?; var diagnostics: [Diagnostic]; var path: String }
-        let parsed: [Parsed] = markdown.filter { $0.split(separator: "/").count <= 2 }.parallelMap { path in
+        // A class, so handing ten thousand results between threads and arrays costs one retain each, not one per field.
+        final class Parsed: Sendable {
+            let entry: Entry?, index: SectionIndex?, diagnostics: [Diagnostic], path: String
+            init(entry: Entry?, index: SectionIndex?, diagnostics: [Diagnostic], path: String) {
+                self.entry = entry; self.index = index; self.diagnostics = diagnostics; self.path = path
+            }
+        }
+        let contentFolderPath = contentFolder.path
+        let parsed: [Parsed] = markdown.filter { $0.folderDepth <= 1 }.parallelMap { path in
             let problems = Problems()
-            let parts = path.split(separator: "/").map(String.init)
-            let section = parts.count == 2 ? parts[0] : nil
+            let section = path.firstFolder
             var entry: Entry?
             var index: SectionIndex?
-            switch SourceFile.read(contentFolder.appendingPathComponent(path), displayPath: "Content/" + path) {
+            switch SourceFile.read(atPath: contentFolderPath + "/" + path, displayPath: "Content/" + path) {
             case let .failure(diagnostic): problems.add(diagnostic)
             case let .success(file):
-                if parts.last == "_index.md" {
+                if path.fileName == "_index.md" {
                     index = readIndex(file, problems: problems)
                 } else {
                     entry = Entry.read(file, contentPath: path, section: section, config: config, problems: problems)
@@ -97,13 +103,13 @@ enum ContentLoader {
         }
 
         var sections: [String: Section] = [:]
-        for folder in Set(markdown.compactMap { $0.split(separator: "/").count == 2 ? String($0.split(separator: "/")[0]) : nil }) {
+        for folder in Set(markdown.compactMap { $0.folderDepth == 1 ? $0.firstFolder : nil }) {
             sections[folder] = Section(name: folder, title: folder.capitalized, intro: "", introFile: nil, introLine: 1, kind: .pages, entries: [])
         }
         var explicitKind: [String: Section.Kind] = [:]
         for item in parsed {
             problems.add(contentsOf: item.diagnostics)
-            let folder = item.path.contains("/") ? String(item.path.split(separator: "/")[0]) : nil
+            let folder = item.path.firstFolder
             if let index = item.index {
                 if let folder {
                     if let title = index.title { sections[folder]?.title = title }
@@ -136,11 +142,11 @@ enum ContentLoader {
         let readEvents: [(Event?, [Diagnostic])] = eventFiles.parallelMap { path in
             let problems = Problems()
             var event: Event?
-            switch SourceFile.read(contentFolder.appendingPathComponent(path), displayPath: "Content/" + path) {
+            switch SourceFile.read(atPath: contentFolderPath + "/" + path, displayPath: "Content/" + path) {
             case let .failure(diagnostic): problems.add(diagnostic)
             case let .success(file):
-                let name = (path as NSString).lastPathComponent
-                let slug = Slug.fromFileName((name as NSString).deletingPathExtension + ".md")
+                let name = path.fileName
+                let slug = Slug.fromFileName(String(name.dropLast(name.hasSuffix(".yaml") ? 5 : 4)) + ".md")
                 event = EventReader(config: config, problems: problems, file: file).read(slug: slug)
             }
             return (event, problems.list)
@@ -184,20 +190,47 @@ enum ContentLoader {
     }
 
     /// Every file below a folder, relative to it, sorted; hidden files and editor droppings left out.
+    /// Symbolic links are neither listed nor followed, and a folder that is itself a link lists nothing (as FileManager's enumerator did).
     static func listFiles(_ folder: URL) -> [String] {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
-                                                           options: [.skipsHiddenFiles]) else { return [] }
-        let base = folder.standardizedFileURL.path
+        let root = folder.path
+        var info = stat()
+        guard lstat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return [] }
         var out: [String] = []
-        for case let url as URL in walker {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let name = url.lastPathComponent
-            if name.hasSuffix("~") || name.hasPrefix("#") { continue }
-            var path = url.standardizedFileURL.path
-            if path.hasPrefix(base) { path.removeFirst(base.count) }
-            if path.hasPrefix("/") { path.removeFirst() }
-            out.append(path)
-        }
+        walk(root, relative: "", into: &out)
         return out.sorted()
     }
+
+    /// A plain readdir walk: FileManager's enumerator and URL resource values cost more than reading the files.
+    private static func walk(_ folder: String, relative: String, into out: inout [String]) {
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            // A name that is not UTF-8 cannot be a path here; FileManager's enumerator left those out too.
+            guard let name = withUnsafeBytes(of: entry.pointee.d_name, { String(validatingCString: $0.bindMemory(to: CChar.self).baseAddress!) }),
+                  !name.hasPrefix(".") else { continue }
+            let path = folder + "/" + name
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                // Some file systems leave the type out of the entry; ask for it.
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                type = info.st_mode & S_IFMT == S_IFDIR ? UInt8(DT_DIR) : info.st_mode & S_IFMT == S_IFREG ? UInt8(DT_REG) : 0
+            }
+            if type == UInt8(DT_DIR) {
+                walk(path, relative: relative + name + "/", into: &out)
+            } else if type == UInt8(DT_REG), !name.hasSuffix("~"), !name.hasPrefix("#") {
+                out.append(relative + name)
+            }
+        }
+    }
+}
+
+/// Paths below `Content/` as `listFiles` gives them (`letters/a.md`), taken apart by their "/" bytes without building arrays.
+extension String {
+    /// How many folders down the file lies: 0 for `about.md`, 1 for `letters/a.md`.
+    fileprivate var folderDepth: Int { utf8.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
+    /// The first folder, or nil for a file at the top.
+    fileprivate var firstFolder: String? { utf8.firstIndex(of: UInt8(ascii: "/")).map { String(self[..<$0]) } }
+    /// The last part of the path.
+    fileprivate var fileName: Substring { utf8.lastIndex(of: UInt8(ascii: "/")).map { self[utf8.index(after: $0)...] } ?? self[...] }
 }

@@ -43,34 +43,34 @@ struct FrontMatter {
             problems.add(file.error(line: 1, "the file has no front matter", fix: "start it with a line \"---\", then \"title: …\", then another \"---\""))
             return nil
         }
+        // Lines are cut at "\n" bytes: after CRLF normalisation a newline always ends a character.
+        let bytes = text.utf8
         var lineNumber = 0
-        var yamlLines: [Substring] = []
-        var bodyStart: String.Index?
-        var closingLine = 0
+        var yamlStart: String.Index?
+        var yamlEnd = text.startIndex
         var index = text.startIndex
         while index < text.endIndex {
-            let end = text[index...].firstIndex(of: "\n") ?? text.endIndex
+            let end = bytes[index...].firstIndex(of: 10) ?? text.endIndex
             let line = text[index..<end]
+            let next = end < text.endIndex ? bytes.index(after: end) : text.endIndex
             lineNumber += 1
             if lineNumber == 1 {
-                if line.trimmingCharacters(in: .whitespaces) != "---" {
+                if line.withoutOuterSpaces != "---" {
                     problems.add(file.error(line: 1, "the first line must be \"---\" alone", fix: "put the front matter fields on the lines after \"---\""))
                     return nil
                 }
-            } else if line == "---" || line == "..." || line.trimmingCharacters(in: .whitespaces) == "---" {
-                closingLine = lineNumber
-                bodyStart = end < text.endIndex ? text.index(after: end) : text.endIndex
-                break
+                yamlStart = next
+                yamlEnd = next
+            } else if line == "---" || line == "..." || line.withoutOuterSpaces == "---" {
+                let yaml = lineNumber > 2 ? String(text[yamlStart!..<yamlEnd]) : ""
+                return FrontMatter(yaml: yaml, body: String(text[next...]), bodyLine: lineNumber + 1)
             } else {
-                yamlLines.append(line)
+                yamlEnd = end
             }
-            index = end < text.endIndex ? text.index(after: end) : text.endIndex
+            index = next
         }
-        guard let bodyStart else {
-            problems.add(file.error(line: 1, "the front matter is not closed", fix: "add a line \"---\" after the last field"))
-            return nil
-        }
-        return FrontMatter(yaml: yamlLines.joined(separator: "\n"), body: String(text[bodyStart...]), bodyLine: closingLine + 1)
+        problems.add(file.error(line: 1, "the front matter is not closed", fix: "add a line \"---\" after the last field"))
+        return nil
     }
 }
 
@@ -101,7 +101,7 @@ extension Entry {
             }
             return nil
         }
-        let fileName = (contentPath as NSString).lastPathComponent
+        let fileName = contentPath.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(contentPath[contentPath.utf8.index(after: $0)...]) } ?? contentPath
         var slug = Slug.fromFileName(fileName)
         if let written = f.string("slug") {
             if written.contains("/") || written.contains("\\") || written.hasPrefix(".") || written.contains("..") {

@@ -95,7 +95,7 @@ struct EventReader {
             problems.add(node.error("\(what) must be a date or a date and time", fix: "write e.g. 2026-12-05 09:00 or 2026-10-31"))
             return nil
         }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(text.withoutOuterSpaces)
         if trimmed.hasSuffix("Z") || trimmed.dropFirst(10).contains("+") || trimmed.dropFirst(10).contains("-") {
             problems.add(node.error("\(what) \"\(text)\" has a UTC offset", fix: "write the local time (2026-12-05 09:00) and set \"timeZone:\" if it is not the site's"))
             return nil
@@ -316,7 +316,7 @@ struct EventReader {
     private func readRepeat(_ node: YAMLNode?, start: inout LocalDateTime, allDay: Bool) -> RecurrenceRule? {
         guard let node else { return nil }
         if let text = node.scalarText {
-            var ruleText = text.trimmingCharacters(in: .whitespaces)
+            var ruleText = String(text.withoutOuterSpaces)
             if ruleText.uppercased().hasPrefix("RRULE:") { ruleText.removeFirst(6) }
             do {
                 return try RecurrenceRule.parse(ruleText)
@@ -331,7 +331,7 @@ struct EventReader {
         r.rejectUnknown(["every", "interval", "on", "nth", "times", "until", "count"], what: "repeat")
         let frequencies: [String: RecurrenceRule.Frequency] = ["day": .daily, "week": .weekly, "month": .monthly, "year": .yearly]
         guard let everyText = r.requiredString("every", what: "repeat", example: "week") else { return nil }
-        guard let frequency = frequencies[everyText.lowercased().trimmingCharacters(in: .whitespaces)] else {
+        guard let frequency = frequencies[String(everyText.lowercased().withoutOuterSpaces)] else {
             problems.add(r["every"]!.error("\"every: \(everyText)\" is not a repeat", fix: "use day, week, month or year"))
             return nil
         }
@@ -393,7 +393,7 @@ struct EventReader {
 
     static func weekday(_ text: String) -> LocalDateTime.Weekday? {
         let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
+        let lower = String(text.lowercased().withoutOuterSpaces)
         return names.firstIndex(of: lower).flatMap { LocalDateTime.Weekday(rawValue: $0) }
     }
 }

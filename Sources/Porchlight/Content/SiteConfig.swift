@@ -177,7 +177,7 @@ public struct SiteConfig: Sendable {
 
     /// Looks up a district by slug or name, as staff may write either.
     func district(named text: String) -> District? {
-        let key = text.lowercased()
-        return districts.first { $0.slug == key || $0.name.lowercased() == key || $0.slug == Slug.make(text) }
+        let key = text.lowercased(), slug = Slug.make(text)
+        return districts.first { $0.slug == key || $0.name.lowercased() == key || $0.slug == slug }
     }
 }

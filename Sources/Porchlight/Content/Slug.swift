@@ -3,25 +3,28 @@ import Foundation
 /// URL-safe names: lowercase ASCII letters, digits and hyphens.
 enum Slug {
     static func make(_ text: String) -> String {
-        var out = ""
+        // Every byte kept is an ASCII letter, digit or hyphen, so the slug is built as bytes.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var pendingHyphen = false
         // Folding accents needs ICU, which is slow; most names are plain ASCII and need none.
-        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text
+        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+        let folded = isASCII ? text
             : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         for scalar in folded.unicodeScalars {
             let v = scalar.value
             let isAlnum = (v >= 48 && v <= 57) || (v >= 97 && v <= 122) || (v >= 65 && v <= 90)
             if isAlnum {
-                if pendingHyphen && !out.isEmpty { out += "-" }
+                if pendingHyphen && !out.isEmpty { out.append(UInt8(ascii: "-")) }
                 pendingHyphen = false
-                out.unicodeScalars.append(v >= 65 && v <= 90 ? Unicode.Scalar(v + 32)! : scalar)
+                out.append(UInt8(v >= 65 && v <= 90 ? v + 32 : v))
             } else if scalar == "'" || scalar == "’" {
                 continue  // "Commissioner's" → "commissioners"
             } else {
                 pendingHyphen = true
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A file name without `.md` and without a leading `YYYY-MM-DD-` date.

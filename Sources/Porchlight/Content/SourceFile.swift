@@ -8,29 +8,42 @@ public struct SourceFile: Sendable {
 
     /// Reads and decodes a file, or returns the diagnostic that explains why it cannot be used.
     static func read(_ url: URL, displayPath: String) -> Result<SourceFile, Diagnostic> {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            return .failure(.error(SourceLocation(path: displayPath), "cannot read the file", fix: "check that it exists and is readable"))
-        }
-        return decode(data, displayPath: displayPath)
+        read(atPath: url.path, displayPath: displayPath)
     }
 
-    static func decode(_ data: Data, displayPath: String) -> Result<SourceFile, Diagnostic> {
-        var bytes = data[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            let (line, column) = firstInvalidUTF8(in: Array(bytes))
+    static func read(atPath path: String, displayPath: String) -> Result<SourceFile, Diagnostic> {
+        guard let bytes = readWholeFile(atPath: path) else {
+            return .failure(.error(SourceLocation(path: displayPath), "cannot read the file", fix: "check that it exists and is readable"))
+        }
+        return decode(bytes, displayPath: displayPath)
+    }
+
+    static func decode(_ bytes: [UInt8], displayPath: String) -> Result<SourceFile, Diagnostic> {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard var text = String(validating: bytes[start...], as: UTF8.self) else {
+            let (line, column) = firstInvalidUTF8(in: Array(bytes[start...]))
             return .failure(.error(SourceLocation(path: displayPath, line: line, column: column),
                                    "the file is not valid UTF-8 text",
                                    fix: "save it as UTF-8 in your editor (\"Save with encoding: UTF-8\")"))
         }
-        var text = decoded
-        if text.utf8.contains(13) {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        }
+        // memchr looks at whole words at a time; most files have no CR at all.
+        let hasCarriageReturn = bytes.withUnsafeBytes { buffer in buffer.baseAddress.map { memchr($0, 13, buffer.count) != nil } ?? false }
+        if hasCarriageReturn { text = normalisingLineEndings(bytes[start...]) }
         return .success(SourceFile(path: displayPath, text: text))
+    }
+
+    /// CRLF and lone CR become LF; the bytes are valid UTF-8 already, and CR is never part of a longer sequence.
+    private static func normalisingLineEndings(_ bytes: ArraySlice<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            index += 1
+            if byte != 13 { out.append(byte); continue }
+            if index == bytes.endIndex || bytes[index] != 10 { out.append(10) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The text of a 1-based line, for showing under a diagnostic.
@@ -77,5 +90,54 @@ public struct SourceFile: Sendable {
             i += length
         }
         return (line, 1)
+    }
+}
+
+/// The whole file through open and read, which cost far less than Data(contentsOf:) (outside SourceFile, whose `read` would shadow the system call).
+private func readWholeFile(atPath path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return nil }
+    // One byte more than the size, so a single read can see the end of the file.
+    var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+    var filled = 0
+    while true {
+        if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if count == 0 { break }
+        filled += count
+    }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
+}
+
+extension String {
+    /// The text without the spaces and tabs around it (see `Substring.withoutOuterSpaces`).
+    var withoutOuterSpaces: Substring { self[...].withoutOuterSpaces }
+}
+
+extension Substring {
+    /// The text without the spaces and tabs around it, exactly as `trimmingCharacters(in: .whitespaces)` cuts them, without bridging to NSString.
+    var withoutOuterSpaces: Substring {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.isTrimmedSpace }) else { return self[endIndex...] }
+        let end = scalars.index(after: scalars.lastIndex(where: { !$0.isTrimmedSpace })!)
+        return Substring(scalars[first..<end])
+    }
+}
+
+extension Unicode.Scalar {
+    /// Tab, the space separators (Unicode Zs) and the zero-width space: the members of `CharacterSet.whitespaces`.
+    var isTrimmedSpace: Bool {
+        switch value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 }

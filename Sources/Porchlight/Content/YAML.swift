@@ -32,8 +32,11 @@ struct YAMLNode {
     /// The scalar's text, or nil for a YAML null (`~`, `null`, or nothing).
     var scalarText: String? {
         guard case let .scalar(scalar) = node else { return nil }
-        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
-        return scalar.string
+        guard scalar.style == .plain else { return scalar.string }
+        switch scalar.string {
+        case "", "~", "null", "Null", "NULL": return nil
+        default: return scalar.string
+        }
     }
 
     var isNull: Bool {
@@ -57,9 +60,16 @@ struct YAMLNode {
 
     /// Parses YAML text into a node; errors carry the file's real line numbers.
     static func parse(_ text: String, file: SourceFile, lineOffset: Int, problems: Problems) -> YAMLNode? {
+        // Yams' default resolver runs seven regular expressions on every key, and we read every scalar as text.
+        // Only its duplicate-key check compares resolved types, so the rule-less resolver's tree is kept
+        // when no key's type can matter; on any error, or a tagged or non-text key, we compose the default way.
+        if let root = try? Yams.compose(yaml: text, .basic, textOnly, .utf8) {
+            var budget = maximumNodes
+            if withinBudgetWithTextKeys(root, &budget) { return YAMLNode(node: root, file: file, lineOffset: lineOffset) }
+        }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .default, textOnly, .utf8)
         } catch let error as YamlError {
             problems.add(diagnostic(for: error, file: file, lineOffset: lineOffset))
             return nil
@@ -77,6 +87,32 @@ struct YAMLNode {
         }
         return yamlNode
     }
+
+    /// We never turn nodes into Swift values, so the constructor needs no maps (`Constructor.default` builds three dictionaries per call).
+    private static var textOnly: Constructor { Constructor([:], [:], [:]) }
+
+    /// `withinBudget`, counting the same, that also asks every mapping key to be a scalar of type text:
+    /// for those both resolvers agree on which keys are the same.
+    private static func withinBudgetWithTextKeys(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
+        switch node {
+        case .scalar, .alias: return true
+        case let .sequence(items):
+            for item in items where !withinBudgetWithTextKeys(item, &budget) { return false }
+            return true
+        case let .mapping(pairs):
+            for (key, value) in pairs {
+                guard case let .scalar(scalar) = key, textTags.contains(scalar.tag.rawValue) else { return false }
+                budget -= 1
+                if budget < 0 || !withinBudgetWithTextKeys(value, &budget) { return false }
+            }
+            return true
+        }
+    }
+
+    /// A key without a tag, with `!`, quoted, or tagged `!!str`: the rule-less resolver makes each of them text.
+    private static let textTags: Set<String> = [Tag.Name.implicit.rawValue, Tag.Name.nonSpecific.rawValue, Tag.Name.str.rawValue]
 
     /// Aliases share nodes, so a few lines can stand for billions of values; stop walking long before that.
     static let maximumNodes = 100_000
@@ -133,7 +169,10 @@ struct YAMLNode {
 struct Fields {
     let node: YAMLNode
     let problems: Problems
-    private let pairs: [(key: String, keyNode: YAMLNode, value: YAMLNode)]
+    /// The keys' texts, key nodes and values, in the order written; kept apart so a lookup compares texts only.
+    let keys: [String]
+    private let keyNodes: [Node]
+    private let values: [Node]
 
     init?(_ node: YAMLNode, problems: Problems, what: String) {
         guard case let .mapping(mapping) = node.node else {
@@ -145,26 +184,34 @@ struct Fields {
         }
         self.node = node
         self.problems = problems
-        self.pairs = mapping.map { key, value in
-            (key.string ?? "", node.child(key), node.child(value))
+        var keys: [String] = [], keyNodes: [Node] = [], values: [Node] = []
+        keys.reserveCapacity(mapping.count)
+        keyNodes.reserveCapacity(mapping.count)
+        values.reserveCapacity(mapping.count)
+        for (key, value) in mapping {
+            keys.append(key.string ?? "")
+            keyNodes.append(key)
+            values.append(value)
         }
+        self.keys = keys
+        self.keyNodes = keyNodes
+        self.values = values
     }
-
-    var keys: [String] { pairs.map(\.key) }
 
     subscript(_ key: String) -> YAMLNode? {
-        guard let pair = pairs.first(where: { $0.key == key }), !pair.value.isNull else { return nil }
-        return pair.value
+        guard let index = keys.firstIndex(of: key) else { return nil }
+        let value = node.child(values[index])
+        return value.isNull ? nil : value
     }
 
-    func keyNode(_ key: String) -> YAMLNode? { pairs.first(where: { $0.key == key })?.keyNode }
+    func keyNode(_ key: String) -> YAMLNode? { keys.firstIndex(of: key).map { node.child(keyNodes[$0]) } }
 
     /// Flags fields the reader does not know, suggesting the closest known one.
     func rejectUnknown(_ known: [String], what: String) {
-        for pair in pairs where !known.contains(pair.key) {
-            let suggestion = Spelling.closest(to: pair.key, in: known)
+        for (key, keyNode) in zip(keys, keyNodes) where !known.contains(key) {
+            let suggestion = Spelling.closest(to: key, in: known)
             let fix = suggestion.map { "did you mean \"\($0)\"?" } ?? "remove it, or use one of: \(known.joined(separator: ", "))"
-            problems.add(pair.keyNode.error("unknown field \"\(pair.key)\" in \(what)", fix: fix))
+            problems.add(node.child(keyNode).error("unknown field \"\(key)\" in \(what)", fix: fix))
         }
     }
 
@@ -183,7 +230,7 @@ struct Fields {
             return nil
         }
         let value = string(key)
-        if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let value, value.withoutOuterSpaces.isEmpty {
             problems.add(self[key]!.error("\"\(key)\" is empty", fix: "add a line \"\(key): \(example)\""))
             return nil
         }

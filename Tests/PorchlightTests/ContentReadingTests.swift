@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import Porchlight
+
+/// The fast readers (readdir walk, open/read, rule-less YAML resolver, byte-level front matter) behave as the Foundation ones did.
+struct ContentReadingTests {
+    func parse(_ yaml: String) -> (node: YAMLNode?, problems: [Diagnostic]) {
+        let problems = Problems()
+        let node = YAMLNode.parse(yaml, file: SourceFile(path: "a.yml", text: yaml), lineOffset: 0, problems: problems)
+        return (node, problems.list)
+    }
+
+    func fields(_ yaml: String) throws -> Fields {
+        let problems = Problems()
+        let node = try #require(YAMLNode.parse(yaml, file: SourceFile(path: "a.yml", text: yaml), lineOffset: 0, problems: problems))
+        return try #require(Fields(node, problems: problems, what: "test"))
+    }
+
+    // MARK: YAML
+
+    /// Keys that are the same text but different types under Yams' default resolver are not duplicates.
+    @Test(arguments: ["\"on\": 1\non: 2\n", "\"1\": a\n1: b\n", "'null': a\nnull: b\n", "!!str yes: a\nyes: b\n"])
+    func sameTextDifferentTypeIsNoDuplicate(yaml: String) throws {
+        let result = parse(yaml)
+        #expect(result.problems.isEmpty)
+        #expect(try fields(yaml).keys.count == 2)
+    }
+
+    @Test(arguments: [
+        "a: 1\na: 2\n",
+        "\"a\": 1\na: 2\n",
+        "m:\n  !!int 1: a\n  1: b\n",
+        // The duplicate is found before the later syntax error, as Yams' default way finds it.
+        "m:\n  !!int 1: a\n  1: b\nx: \"unclosed\n",
+    ])
+    func duplicateKeysAreStillFound(yaml: String) {
+        let result = parse(yaml)
+        #expect(result.node == nil)
+        #expect(result.problems.first?.message.hasSuffix("is given twice") == true)
+    }
+
+    @Test func nullsBooleansAndComplexKeys() throws {
+        let f = try fields("a: ~\nb: null\nc: \"\"\nd:\ne: on\ng: Off\n? [x, y]\n: z\n")
+        #expect(f["a"] == nil && f["b"] == nil && f["d"] == nil)
+        #expect(f.string("c") == "")
+        #expect(f.bool("e") == true && f.bool("g") == false)
+        #expect(f.keys == ["a", "b", "c", "d", "e", "g", ""])
+    }
+
+    @Test func repeatOnKeyIsText() throws {
+        let f = try fields("every: week\non: [friday, saturday]\n")
+        #expect(f.strings("on").map(\.0) == ["friday", "saturday"])
+    }
+
+    // MARK: Whitespace
+
+    /// `withoutOuterSpaces` must cut exactly what `trimmingCharacters(in: .whitespaces)` cut.
+    @Test func spacesAreFoundationsWhitespace() {
+        let whitespace = CharacterSet.whitespaces
+        let mismatches = (0...0x10FFFF as ClosedRange<UInt32>).compactMap(Unicode.Scalar.init).filter { $0.isTrimmedSpace != whitespace.contains($0) }
+        #expect(mismatches.isEmpty)
+        for text in ["  ---\t", "\u{200B}---\u{3000}", " \u{301}--- ", "---\u{301}", "", " \t ", "a b"] {
+            #expect(String(text.withoutOuterSpaces) == text.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    // MARK: Front matter
+
+    @Test func frontMatterSplits() throws {
+        let problems = Problems()
+        let text = "---  \ntitle: A\n\ndate: 2024-01-02\n ---\t\nBody\n"
+        let matter = try #require(FrontMatter.split(SourceFile(path: "a.md", text: text), problems: problems))
+        #expect(matter.yaml == "title: A\n\ndate: 2024-01-02")
+        #expect(matter.body == "Body\n")
+        #expect(matter.bodyLine == 6)
+        let empty = try #require(FrontMatter.split(SourceFile(path: "a.md", text: "---\n...\n"), problems: problems))
+        #expect(empty.yaml == "" && empty.body == "" && empty.bodyLine == 3)
+        #expect(problems.list.isEmpty)
+    }
+
+    @Test(arguments: [("title: A\n", "the file has no front matter"), ("--- x\n---\n", "the first line must be \"---\" alone"),
+                      ("---\ntitle: A\n", "the front matter is not closed")])
+    func frontMatterProblems(text: String, message: String) {
+        let problems = Problems()
+        #expect(FrontMatter.split(SourceFile(path: "a.md", text: text), problems: problems) == nil)
+        #expect(problems.list.map(\.message) == [message])
+    }
+
+    // MARK: Files
+
+    @Test func decodesLikeBefore() throws {
+        let bom = SourceFile.decode([0xEF, 0xBB, 0xBF] + Array("a\r\nb\rc\r\r\nd".utf8), displayPath: "x")
+        #expect(try bom.get().text == "a\nb\nc\n\nd")
+        guard case let .failure(bad) = SourceFile.decode(Array("ok\nCaf".utf8) + [0xE9, 0x0A], displayPath: "x") else {
+            Issue.record("invalid UTF-8 was accepted"); return
+        }
+        #expect(bad.location.line == 2 && bad.location.column == 4)
+    }
+
+    @Test func readsFilesAndReportsMissingOnes() throws {
+        let site = try TempSite(["a.txt": "hello\n"])
+        defer { site.remove() }
+        #expect(try SourceFile.read(site.url.appendingPathComponent("a.txt"), displayPath: "a.txt").get().text == "hello\n")
+        #expect(throws: Diagnostic.self) { try SourceFile.read(site.url.appendingPathComponent("none.txt"), displayPath: "none.txt").get() }
+        #expect(throws: Diagnostic.self) { try SourceFile.read(site.url, displayPath: "folder").get() }
+    }
+
+    @Test func listsRegularFilesOnly() throws {
+        let site = try TempSite([
+            "C/b.md": "", "C/a/z.md": "", "C/a/y~": "", "C/a/#x#": "", "C/.hidden.md": "", "C/.git/config": "",
+            "C/d~/in.md": "", "C/#dir/in.md": "", "C/real/r.md": "", "C/Zed.md": "", "C/é.md": "",
+        ])
+        defer { site.remove() }
+        let folder = site.url.appendingPathComponent("C")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/link.md", withDestinationPath: "b.md")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/linkdir", withDestinationPath: "real")
+        // A name that is not UTF-8 is left out.
+        let notUTF8 = Array((folder.path + "/bad").utf8CString.dropLast()) + [CChar(bitPattern: 0xFF), 0]
+        let fd = open(notUTF8, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        #expect(ContentLoader.listFiles(folder) == ["#dir/in.md", "Zed.md", "a/z.md", "b.md", "d~/in.md", "real/r.md", "é.md"])
+        // A folder that is itself a link lists nothing, as FileManager's enumerator did.
+        #expect(ContentLoader.listFiles(folder.appendingPathComponent("linkdir")).isEmpty)
+        #expect(ContentLoader.listFiles(folder.appendingPathComponent("b.md")).isEmpty)
+        #expect(ContentLoader.listFiles(site.url.appendingPathComponent("none")).isEmpty)
+    }
+}
