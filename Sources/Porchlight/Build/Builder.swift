@@ -98,15 +98,16 @@ public enum Builder {
         }
     }
 
-    /// Renders every body on all cores; link errors come back with the file's real line numbers.
+    /// Renders every body on all cores; link problems come back with the file's real line numbers.
     static func renderMarkdown(_ content: SiteContent, problems: Problems) -> [String: RenderedEntry] {
         let resolver = linkResolver(content)
         let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
             var diagnostics: [Diagnostic] = []
-            let result = render(entry.body, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath,
-                                options: options, resolver: resolver, diagnostics: &diagnostics)
+            let result = CommonMark.render(entry.body, options: options) { link in
+                resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
+            }
             var summary = entry.summary ?? ""
             if summary.isEmpty { summary = Self.shorten(result.firstParagraph ?? "") }
             if summary.isEmpty {
@@ -119,6 +120,18 @@ public enum Builder {
         for (rendered, diagnostics) in results {
             problems.add(contentsOf: diagnostics)
             byPath[rendered.entry.contentPath] = rendered
+        }
+        // Intros are rendered with their pages, which report their broken links; the dropped script links are found here.
+        var intros = content.sections.map { ($0.intro, $0.introFile, $0.introLine, "\($0.name)/_index.md") }
+        intros.append((content.homeIntro, content.homeIntroFile, content.homeIntroLine, "_index.md"))
+        for (markdown, file, line, from) in intros {
+            guard let file, !markdown.isEmpty else { continue }
+            var diagnostics: [Diagnostic] = []
+            _ = CommonMark.render(markdown, options: options) { link in
+                if LinkResolver.isScript(link.url) { _ = resolver.rewrite(link, file: file, firstLine: line, from: from, diagnostics: &diagnostics) }
+                return nil
+            }
+            problems.add(contentsOf: diagnostics)
         }
         return byPath
     }

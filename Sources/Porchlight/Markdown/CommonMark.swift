@@ -32,6 +32,7 @@ struct CommonMark {
         defer { cmark_node_free(document) }
 
         var headingNodes: [OpaquePointer] = []
+        var scriptLinks: [OpaquePointer] = []
         var firstParagraph: String?
         let iterator = cmark_iter_new(document)
         while true {
@@ -43,7 +44,12 @@ struct CommonMark {
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 let (line, column) = position(of: node)
                 let link = Link(url: url, line: line, column: column, isImage: cmark_node_get_type(node) == CMARK_NODE_IMAGE)
-                if let replacement = rewrite(link) { cmark_node_set_url(node, replacement) }
+                let replacement = rewrite(link)
+                if LinkResolver.isScript(url) {
+                    scriptLinks.append(node)
+                } else if let replacement {
+                    cmark_node_set_url(node, replacement)
+                }
             case CMARK_NODE_HEADING:
                 headingNodes.append(node)
             case CMARK_NODE_PARAGRAPH where firstParagraph == nil:
@@ -53,6 +59,8 @@ struct CommonMark {
             }
         }
         cmark_iter_free(iterator)
+        // Changing the tree while iterating would invalidate the iterator, so dropped links are unwrapped afterwards.
+        for node in scriptLinks { unwrap(node) }
 
         var headings: [(Int, String, String)] = []
         var usedIDs: [String: Int] = [:]
@@ -72,6 +80,16 @@ struct CommonMark {
         defer { free(cHTML) }
         let html = headings.isEmpty ? String(cString: cHTML) : tightenHeadings(cHTML)
         return Rendered(html: html, firstParagraph: firstParagraph, headings: headings)
+    }
+
+    /// Replaces a link (or image) by what it contains: a `javascript:` link becomes its plain text, not `<a href="">`.
+    private static func unwrap(_ node: OpaquePointer) {
+        while let child = cmark_node_first_child(node) {
+            cmark_node_unlink(child)
+            if cmark_node_insert_before(node, child) == 0 { cmark_node_free(child) }
+        }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
     }
 
     /// cmark writes `<h2>` without attributes; a custom block carrying `<h2 id="…">` gives stable anchors.

@@ -54,6 +54,31 @@ struct LinkResolver: Sendable {
         return .keep
     }
 
+    /// What rendering an entry does with one of its links: the new URL (nil keeps it), and any problem found, with its line
+    /// in the file. A script link gets a warning here; `CommonMark.render` leaves only its text.
+    func rewrite(_ link: CommonMark.Link, file: SourceFile, firstLine: Int, from: String, diagnostics: inout [Diagnostic]) -> String? {
+        let line = link.line + firstLine - 1
+        if Self.isScript(link.url) {
+            let what = link.isImage ? "image" : "link"
+            diagnostics.append(file.warning(line: line, column: link.column,
+                                            "the \(what) \"\(Self.shortened(link.url))\" runs a script, so it was dropped and only its text is shown",
+                                            fix: "link to a web page (https://…) instead"))
+            return nil
+        }
+        switch resolve(link.url, from: from) {
+        case .keep: return nil
+        case let .replace(url): return url
+        case let .broken(message, fix):
+            diagnostics.append(file.error(line: line, column: link.column, message, fix: fix))
+            return nil
+        }
+    }
+
+    /// A URL short enough to quote in a message.
+    static func shortened(_ url: String, limit: Int = 60) -> String {
+        url.count <= limit ? url : String(url.prefix(limit)) + "…"
+    }
+
     static func hasScheme(_ url: String) -> Bool {
         guard let colon = url.firstIndex(of: ":") else { return false }
         let scheme = url[..<colon]
