@@ -23,6 +23,7 @@ struct New: ParsableCommand {
     var source: String = "."
 
     func validate() throws {
+        try validateSourceFolder(source)
         if title.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give the title in quotes") }
         if let section, section.contains("/") || section.contains("..") { throw ValidationError("--section is a folder name under Content/, like letters") }
     }

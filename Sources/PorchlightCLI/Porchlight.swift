@@ -46,8 +46,13 @@ struct SiteOptions: ParsableArguments {
     var baseURL: String?
 
     func validate() throws {
+        try validateSourceFolder(source)
         if let now, parsedNow(now) == nil {
             throw ValidationError("--now \"\(now)\" is not a date-time; write it like 2026-11-21T12:00:00-06:00")
+        }
+        // The rule site.yml's baseURL follows (SiteConfig), so the command line cannot publish what the file may not.
+        if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://") || baseURL.hasPrefix("/")) {
+            throw ValidationError("--base-url \"\(baseURL)\" must start with https://, http:// or /; write it like https://community.example.org/")
         }
     }
 
@@ -58,6 +63,17 @@ struct SiteOptions: ParsableArguments {
         let site = URL(fileURLWithPath: source, relativeTo: cwd)
         let out = output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
         return BuildOptions(siteFolder: site, output: out, includeDrafts: drafts, now: nowDate, baseURL: baseURL)
+    }
+}
+
+/// A `--source` that is not there is a mistake in the command (exit 2), not in the content.
+func validateSourceFolder(_ source: String) throws {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: source, isDirectory: &isFolder) else {
+        throw ValidationError("--source \"\(source)\" does not exist; pass the folder that holds Content/ (default: the current folder)")
+    }
+    if !isFolder.boolValue {
+        throw ValidationError("--source \"\(source)\" is a file, not a folder; pass the folder that holds Content/")
     }
 }
 

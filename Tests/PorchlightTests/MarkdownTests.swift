@@ -98,3 +98,17 @@ struct LinkResolverTests {
         }
     }
 }
+
+struct ScriptLinkTests {
+    @Test(arguments: [[CommonMark.Options.smart], [.smart, .unsafe]])
+    func scriptLinksBecomePlainText(options: CommonMark.Options) {
+        let html = CommonMark.render("Call [*our* desk](javascript:alert(1)) or see ![the map](vbscript:x).", options: options,
+                                     rewrite: { _ in nil }).html
+        #expect(html == "<p>Call <em>our</em> desk or see the map.</p>\n")
+    }
+
+    @Test func otherLinksAreKept() {
+        let html = CommonMark.render("[a](https://example.org/) [b]()", options: [.smart], rewrite: { _ in nil }).html
+        #expect(html == "<p><a href=\"https://example.org/\">a</a> <a href=\"\">b</a></p>\n")
+    }
+}

@@ -107,15 +107,18 @@ public enum Builder {
         }
     }
 
-    /// Renders every body on all cores; link errors come back with the file's real line numbers.
+    /// Renders every body on all cores; link problems come back with the file's real line numbers.
     static func renderMarkdown(_ content: SiteContent, problems: Problems) -> [String: RenderedEntry] {
-        let resolver = linkResolver(content)
+        let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
+            .map { String($0.location.path.dropFirst("Content/".count)) })
+        let resolver = linkResolver(content, unreadable: unreadable)
         let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
             var diagnostics: [Diagnostic] = []
-            let result = render(entry.body, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath,
-                                options: options, resolver: resolver, diagnostics: &diagnostics)
+            let result = CommonMark.render(entry.body, options: options) { link in
+                resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
+            }
             var summary = entry.summary ?? ""
             if summary.isEmpty { summary = Self.shorten(result.firstParagraph ?? "") }
             if summary.isEmpty {
@@ -129,14 +132,38 @@ public enum Builder {
             problems.add(contentsOf: diagnostics)
             byPath[rendered.entry.contentPath] = rendered
         }
+        // Intros are rendered with their pages, after every check has passed; their links are checked now, so that
+        // their problems come in the same run as everyone else's (a page is only planned when none were found).
+        var intros = content.sections.map { ($0.intro, $0.introFile, $0.introLine, "\($0.name)/_index.md") }
+        intros.append((content.homeIntro, content.homeIntroFile, content.homeIntroLine, "_index.md"))
+        for (markdown, file, line, from) in intros {
+            guard let file, !markdown.isEmpty else { continue }
+            var diagnostics: [Diagnostic] = []
+            _ = CommonMark.render(markdown, options: options) { link in
+                resolver.rewrite(link, file: file, firstLine: line, from: from, diagnostics: &diagnostics)
+            }
+            problems.add(contentsOf: diagnostics)
+        }
         return byPath
     }
 
-    static func linkResolver(_ content: SiteContent) -> LinkResolver {
+    /// Everything a link in Markdown may point at; `unreadable` are files whose own errors are already reported.
+    static func linkResolver(_ content: SiteContent, unreadable: Set<String> = []) -> LinkResolver {
         var paths: [String: String] = [:]
-        for entry in content.sections.flatMap(\.entries) + content.pages { paths[entry.contentPath] = entry.path }
+        var sources: [String: String] = [:]
+        for entry in content.sections.flatMap(\.entries) + content.pages {
+            paths[entry.contentPath] = entry.path
+            sources[entry.contentPath] = entry.body
+        }
+        // The home page also lists events under ids of its own, so only section intros count as pages here.
+        for section in content.sections { sources["\(section.name)/_index.md"] = section.intro }
+        var events: [String: String] = [:]
+        for event in content.events { events[String(event.file.path.dropFirst("Content/".count))] = event.slug }
+        let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         return LinkResolver(pathByContentPath: paths, allContentPaths: content.allContentPaths,
-                            mediaFiles: Set(content.media), basePath: content.config.basePath)
+                            mediaFiles: Set(content.media), basePath: content.config.basePath,
+                            eventSlugByContentPath: events, unreadable: unreadable,
+                            site: PublishedPaths(content), anchors: AnchorIndex(sources: sources, options: options))
     }
 
     /// Markdown of a file, links rewritten; `firstLine` is the file line the Markdown starts on.

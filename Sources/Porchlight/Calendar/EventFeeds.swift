@@ -63,7 +63,7 @@ struct EventFeeds {
             event.allDay ? .date(year: t.year, month: t.month, day: t.day) : .local(t, tzid: event.zone.identifier)
         }
         let uid = "\(event.slug)@\(host)"
-        let stamp = Self.stamp(event.file.text)
+        let revision = Self.revision(of: event)
 
         // The series' own rule, started at its first occurrence in the feed.
         var rule = event.rule
@@ -90,7 +90,7 @@ struct EventFeeds {
 
         // The end follows the start's place in time, so a start in a spring-forward gap keeps the event's length.
         let resolvedStart = event.allDay ? start : event.zone.local(for: event.zone.instant(for: start))
-        var master = base(event, uid: uid, stamp: stamp, start: time(start), end: time(resolvedStart.adding(seconds: event.duration)))
+        var master = base(event, uid: uid, revision: revision, start: time(start), end: time(resolvedStart.adding(seconds: event.duration)))
         master.status = Self.status(event.status)
         if event.status == .postponed { master.summary = "Postponed: \(event.title)" }
         if event.status == .cancelled { master.summary = "Cancelled: \(event.title)" }
@@ -99,7 +99,7 @@ struct EventFeeds {
         master.exdates = exdates.map(time)
         var out = [master]
         for o in occurrences where o.isOverride {
-            var override = base(event, uid: uid, stamp: stamp, start: time(o.start), end: time(o.end))
+            var override = base(event, uid: uid, revision: revision, start: time(o.start), end: time(o.end))
             override.recurrenceID = time(o.original)
             override.status = Self.status(o.status)
             if o.status == .postponed { override.summary = "Postponed: \(event.title)" }
@@ -111,15 +111,16 @@ struct EventFeeds {
         return out
     }
 
-    private func base(_ event: Event, uid: String, stamp: LocalDateTime, start: EventTime, end: EventTime) -> CalendarEvent {
+    private func base(_ event: Event, uid: String, revision: EventRevision, start: EventTime, end: EventTime) -> CalendarEvent {
         let page = config.baseURL + "events/\(event.slug)/"
         var description = [event.summary, page].compactMap { $0 }.joined(separator: "\n\n")
         if let cost = event.cost { description += "\nCost: \(cost)" }
         if let accessibility = event.accessibility { description += "\nAccessibility: \(accessibility)" }
-        return CalendarEvent(uid: uid, dtstamp: stamp, start: start, end: end, summary: event.title, description: description,
-                             location: place(event.location), url: page, status: nil,
+        return CalendarEvent(uid: uid, dtstamp: revision.stamp, lastModified: revision.lastModified, start: start, end: end,
+                             summary: event.title, description: description, location: place(event.location), url: page, status: nil,
                              categories: event.categories.compactMap { slug in config.categories.first { $0.slug == slug }?.name },
-                             organizer: event.organizer?.email.map { (name: event.organizer?.name, email: $0) })
+                             organizer: event.organizer?.email.map { (name: event.organizer?.name, email: $0) },
+                             sequence: revision.sequence)
     }
 
     private func place(_ location: Event.Location?) -> String? {
@@ -134,12 +135,5 @@ struct EventFeeds {
         case .tentative: return "TENTATIVE"
         case .cancelled, .postponed: return "CANCELLED"
         }
-    }
-
-    /// A DTSTAMP that changes exactly when the event file does: derived from its text, never from the clock.
-    static func stamp(_ text: String) -> LocalDateTime {
-        let hash = Fingerprint.of([text])
-        let base = LocalDateTime(year: 2020, month: 1, day: 1).secondsSinceEpoch
-        return LocalDateTime(secondsSinceEpoch: base + Int(hash % (5 * 365 * 86_400)))
     }
 }

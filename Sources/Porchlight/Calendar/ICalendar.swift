@@ -22,6 +22,7 @@ enum EventTime: Hashable, Sendable {
 struct CalendarEvent: Sendable {
     var uid: String
     var dtstamp: LocalDateTime          // UTC; the caller makes it stable (derived from content, not the clock)
+    var lastModified: LocalDateTime? = nil   // UTC; only when the content says when it changed
     var start: EventTime
     var end: EventTime?                 // DTEND (exclusive, as RFC); nil → none
     var summary: String
@@ -92,6 +93,7 @@ enum ICalendar {
         out.add("BEGIN", value: "VEVENT")
         out.add("UID", value: escapeText(event.uid))
         out.add("DTSTAMP", value: basic(event.dtstamp) + "Z")
+        if let modified = event.lastModified { out.add("LAST-MODIFIED", value: basic(modified) + "Z") }
         out.add("DTSTART", event.start)
         if let end = event.end { out.add("DTEND", end) }
         if let rid = event.recurrenceID { out.add("RECURRENCE-ID", rid) }

@@ -32,6 +32,7 @@ struct CommonMark {
         defer { cmark_node_free(document) }
 
         var headingNodes: [OpaquePointer] = []
+        var scriptLinks: [OpaquePointer] = []
         var firstParagraph: String?
         let iterator = cmark_iter_new(document)
         while true {
@@ -43,7 +44,12 @@ struct CommonMark {
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 let (line, column) = position(of: node)
                 let link = Link(url: url, line: line, column: column, isImage: cmark_node_get_type(node) == CMARK_NODE_IMAGE)
-                if let replacement = rewrite(link) { cmark_node_set_url(node, replacement) }
+                let replacement = rewrite(link)
+                if LinkResolver.isScript(url) {
+                    scriptLinks.append(node)
+                } else if let replacement {
+                    cmark_node_set_url(node, replacement)
+                }
             case CMARK_NODE_HEADING:
                 headingNodes.append(node)
             case CMARK_NODE_PARAGRAPH where firstParagraph == nil:
@@ -53,15 +59,15 @@ struct CommonMark {
             }
         }
         cmark_iter_free(iterator)
+        // Changing the tree while iterating would invalidate the iterator, so dropped links are unwrapped afterwards.
+        for node in scriptLinks { unwrap(node) }
 
         var headings: [(Int, String, String)] = []
-        var usedIDs: [String: Int] = [:]
+        var ids = HeadingIDs()
         for heading in headingNodes {
             let level = Int(cmark_node_get_heading_level(heading))
             let text = plainText(heading)
-            var id = Slug.make(text)
-            if id.isEmpty { id = "section" }
-            if let count = usedIDs[id] { usedIDs[id] = count + 1; id += "-\(count + 1)" } else { usedIDs[id] = 1 }
+            let id = ids.next(for: text)
             headings.append((level, id, text))
             replaceWithAnchoredHeading(heading, level: level, id: id)
         }
@@ -72,6 +78,50 @@ struct CommonMark {
         defer { free(cHTML) }
         let html = headings.isEmpty ? String(cString: cHTML) : tightenHeadings(cHTML)
         return Rendered(html: html, firstParagraph: firstParagraph, headings: headings)
+    }
+
+    /// The ids a `#fragment` can name in the HTML `render` makes of this Markdown: every heading's, and, when raw HTML is
+    /// let through, the `id` and `name` attributes written in it. Parses without rendering, for link checking.
+    static func anchors(in markdown: String, options: Options) -> [String] {
+        let document: OpaquePointer = markdown.withCString { cmark_parse_document($0, strlen($0), options.rawValue) }
+        defer { cmark_node_free(document) }
+        var out: [String] = []
+        var ids = HeadingIDs()
+        let iterator = cmark_iter_new(document)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_HEADING:
+                out.append(ids.next(for: plainText(node)))
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                if options.contains(.unsafe), let literal = cmark_node_get_literal(node) { out += htmlIDs(String(cString: literal)) }
+            default:
+                break
+            }
+        }
+        return out
+    }
+
+    /// `id="…"` and `name="…"` attribute values in a piece of raw HTML.
+    static func htmlIDs(_ html: String) -> [String] {
+        guard let pattern = try? NSRegularExpression(pattern: #"\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#, options: [.caseInsensitive]) else { return [] }
+        let range = NSRange(html.startIndex..., in: html)
+        return pattern.matches(in: html, range: range).compactMap { match in
+            [1, 2].lazy.compactMap { Range(match.range(at: $0), in: html).map { String(html[$0]) } }.first
+        }
+    }
+
+    /// Replaces a link (or image) by what it contains: a `javascript:` link becomes its plain text, not `<a href="">`.
+    private static func unwrap(_ node: OpaquePointer) {
+        while let child = cmark_node_first_child(node) {
+            cmark_node_unlink(child)
+            if cmark_node_insert_before(node, child) == 0 { cmark_node_free(child) }
+        }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
     }
 
     /// cmark writes `<h2>` without attributes; a custom block carrying `<h2 id="…">` gives stable anchors.
@@ -165,5 +215,17 @@ struct CommonMark {
             html = String(html.dropFirst(3).dropLast(5))
         }
         return html.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Heading ids as pages get them: the slug of the heading's text (`section` when it has none), `-2`, `-3` … on repeats.
+struct HeadingIDs {
+    private var used: [String: Int] = [:]
+
+    mutating func next(for text: String) -> String {
+        var id = Slug.make(text)
+        if id.isEmpty { id = "section" }
+        if let count = used[id] { used[id] = count + 1; id += "-\(count + 1)" } else { used[id] = 1 }
+        return id
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Turns links between content files (`../strategy/community-policing.md`) into the pages' URLs.
+/// Turns links between content files (`../strategy/community-policing.md`, `../events/coffee.yml`) into the pages' URLs,
+/// and checks what links point at: files, published pages (`/events/`) and headings (`#hot-spots`).
 struct LinkResolver: Sendable {
     /// Site path (without base path) of every published Markdown file, by its path below `Content/`.
     var pathByContentPath: [String: String]
@@ -8,6 +9,14 @@ struct LinkResolver: Sendable {
     var allContentPaths: Set<String>
     var mediaFiles: Set<String>
     var basePath: String
+    /// Slug of every event that was read, by its path below `Content/` (`events/coffee.yml` → `coffee`).
+    var eventSlugByContentPath: [String: String] = [:]
+    /// Files below `Content/` that exist but could not be read; their own errors say why, so links to them are left alone.
+    var unreadable: Set<String> = []
+    /// Every page the site publishes; when nil, root-relative links are not checked.
+    var site: PublishedPaths? = nil
+    /// Heading ids of the Markdown pages; when nil, `#fragment`s are not checked.
+    var anchors: AnchorIndex? = nil
 
     enum Outcome: Equatable {
         case keep
@@ -19,7 +28,10 @@ struct LinkResolver: Sendable {
     func resolve(_ url: String, from: String) -> Outcome {
         let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
         if Self.isScript(trimmed) { return .replace("") }
-        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("/") || Self.hasScheme(trimmed) { return .keep }
+        if trimmed.isEmpty || trimmed.hasPrefix("//") || Self.hasScheme(trimmed) { return .keep }
+        if trimmed.hasPrefix("#") {
+            return anchorProblem(String(trimmed.dropFirst()), in: from, url: url, samePage: true) ?? .keep
+        }
 
         var pathPart = Substring(trimmed)
         var suffix = ""
@@ -27,31 +39,113 @@ struct LinkResolver: Sendable {
             suffix = String(pathPart[cut...])
             pathPart = pathPart[..<cut]
         }
+        let fragment = suffix.firstIndex(of: "#").map { String(suffix[suffix.index(after: $0)...]) } ?? ""
         let decoded = String(pathPart).removingPercentEncoding ?? String(pathPart)
+        if trimmed.hasPrefix("/") { return resolveRootRelative(decoded, fragment: fragment, url: url) }
+
         let directory = from.split(separator: "/").dropLast().map(String.init)
         guard let target = Self.normalize(directory + decoded.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) else {
             return .broken(message: "the link \"\(url)\" points outside the Content folder", fix: "link to a file inside Content/")
         }
         if decoded.hasSuffix(".md") {
-            if target.hasSuffix("_index.md") {
-                let folder = target.dropLast("_index.md".count)
-                return .replace(basePath + folder + suffix)
+            if target == "_index.md" || target.hasSuffix("/_index.md") {
+                let folder = String(target.dropLast("_index.md".count))
+                if let site, site.page(for: folder) == nil {
+                    return .broken(message: "the link \"\(url)\" points to Content/\(target), but Content/\(folder) is not a section",
+                                   fix: missingFileFix(target, from: from, among: Array(pathByContentPath.keys)) ?? "link to a section that has pages")
+                }
+                return anchorProblem(fragment, in: target, url: url) ?? .replace(basePath + folder + suffix)
             }
-            if let path = pathByContentPath[target] { return .replace(basePath + path + suffix) }
+            if let path = pathByContentPath[target] {
+                return anchorProblem(fragment, in: target, url: url) ?? .replace(basePath + path + suffix)
+            }
+            if unreadable.contains(target) { return .keep }
             if allContentPaths.contains(target) {
                 return .broken(message: "the link \"\(url)\" points to Content/\(target), which is a draft or not published yet",
                                fix: "publish that page first, or remove the link")
             }
-            let known = Array(pathByContentPath.keys)
-            let guess = Spelling.closest(to: target, in: known)
             return .broken(message: "the link \"\(url)\" points to Content/\(target), which does not exist",
-                           fix: guess.map { "did you mean \"\(Self.relative(from: from, to: $0))\"?" } ?? "check the file name, or link to an existing page")
+                           fix: missingFileFix(target, from: from, among: Array(pathByContentPath.keys)) ?? "check the file name, or link to an existing page")
+        }
+        if target.hasPrefix("events/"), decoded.hasSuffix(".yml") || decoded.hasSuffix(".yaml") {
+            if let slug = eventSlugByContentPath[target] { return .replace(basePath + "events/\(slug)/" + suffix) }
+            if unreadable.contains(target) { return .keep }
+            return .broken(message: "the link \"\(url)\" points to Content/\(target), which does not exist",
+                           fix: missingFileFix(target, from: from, among: Array(eventSlugByContentPath.keys))
+                               ?? "check the file name, or link to an event file in Content/events/")
         }
         if target.hasPrefix("media/") {
             if mediaFiles.contains(String(target.dropFirst(6))) { return .replace(basePath + target + suffix) }
-            return .broken(message: "the link \"\(url)\" points to Content/\(target), which does not exist", fix: "add the file to Content/media/ or correct the name")
+            return .broken(message: "the link \"\(url)\" points to Content/\(target), which does not exist",
+                           fix: missingFileFix(target, from: from, among: mediaFiles.map { "media/" + $0 }) ?? "add the file to Content/media/ or correct the name")
         }
         return .keep
+    }
+
+    /// A link that starts with `/`: inside the base path it must be a page the site publishes (and name one of its
+    /// headings); outside it, it belongs to another site on the same host and is left alone.
+    private func resolveRootRelative(_ decoded: String, fragment: String, url: String) -> Outcome {
+        guard let site else { return .keep }
+        let relative: String
+        if decoded.hasPrefix(basePath) {
+            relative = String(decoded.dropFirst(basePath.count))
+        } else if decoded + "/" == basePath {
+            relative = ""
+        } else {
+            return .keep
+        }
+        guard let page = site.page(for: relative) else {
+            let fix = LinkSuggestions.didYouMean(site.suggestions(for: relative).map { basePath + $0 })
+                ?? "link to a page the site publishes; for a page another server provides, write its full address (https://…)"
+            return .broken(message: "the link \"\(url)\" is not a page of this site", fix: fix)
+        }
+        if let source = site.sources[page], let problem = anchorProblem(fragment, in: source, url: url) { return problem }
+        return .keep
+    }
+
+    /// Whether `fragment` names an id on the page made from `contentPath`: nil when it does, or when that page's ids
+    /// are not known (events, calendars, the home page).
+    func anchorProblem(_ fragment: String, in contentPath: String, url: String, samePage: Bool = false) -> Outcome? {
+        guard !fragment.isEmpty, let ids = anchors?.ids(in: contentPath) else { return nil }
+        let id = fragment.removingPercentEncoding ?? fragment
+        if ids.contains(id) || AnchorIndex.pageIDs.contains(id) { return nil }
+        let message = samePage ? "the link \"\(url)\" is not a heading on this page"
+                               : "the link \"\(url)\" points to \"#\(id)\", which is not a heading in Content/\(contentPath)"
+        let unique = ids.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let fix = LinkSuggestions.didYouMean(LinkSuggestions.close(to: id, in: unique).map { "#" + $0 })
+            ?? (unique.isEmpty ? "the page has no headings; link to the page without \"#\(id)\""
+                : "use one of its headings: " + unique.prefix(8).map { "#" + $0 }.joined(separator: ", ") + (unique.count > 8 ? ", …" : ""))
+        return .broken(message: message, fix: fix)
+    }
+
+    /// "did you mean" with the files close to a missing one, written as links from the file at `from`.
+    private func missingFileFix(_ target: String, from: String, among candidates: [String]) -> String? {
+        LinkSuggestions.didYouMean(LinkSuggestions.closeFiles(to: target, in: candidates).map { Self.relative(from: from, to: $0) })
+    }
+
+    /// What rendering an entry does with one of its links: the new URL (nil keeps it), and any problem found, with its line
+    /// in the file. A script link gets a warning here; `CommonMark.render` leaves only its text.
+    func rewrite(_ link: CommonMark.Link, file: SourceFile, firstLine: Int, from: String, diagnostics: inout [Diagnostic]) -> String? {
+        let line = link.line + firstLine - 1
+        if Self.isScript(link.url) {
+            let what = link.isImage ? "image" : "link"
+            diagnostics.append(file.warning(line: line, column: link.column,
+                                            "the \(what) \"\(Self.shortened(link.url))\" runs a script, so it was dropped and only its text is shown",
+                                            fix: "link to a web page (https://…) instead"))
+            return nil
+        }
+        switch resolve(link.url, from: from) {
+        case .keep: return nil
+        case let .replace(url): return url
+        case let .broken(message, fix):
+            diagnostics.append(file.error(line: line, column: link.column, message, fix: fix))
+            return nil
+        }
+    }
+
+    /// A URL short enough to quote in a message.
+    static func shortened(_ url: String, limit: Int = 60) -> String {
+        url.count <= limit ? url : String(url.prefix(limit)) + "…"
     }
 
     static func hasScheme(_ url: String) -> Bool {
@@ -62,6 +156,7 @@ struct LinkResolver: Sendable {
 
     /// `javascript:` and friends, also when disguised with case, spaces or control characters.
     static func isScript(_ url: String) -> Bool {
+        guard url.utf8.contains(UInt8(ascii: ":")) else { return false }  // most links are paths; asked of every link
         let squeezed = String(url.unicodeScalars.filter { $0.value > 0x20 }.map(Character.init)).lowercased()
         return squeezed.hasPrefix("javascript:") || squeezed.hasPrefix("vbscript:") || squeezed.hasPrefix("data:text/html")
     }

@@ -60,6 +60,22 @@ struct EventTests {
         #expect(list.filter { $0.status == .cancelled }.count == 1)
     }
 
+    /// docs/events.md: times on different minutes are refused; the extra-`dates` way round it gives both times each day.
+    @Test func timesOnDifferentMinutesAreRefusedAndExtraDatesGiveThem() throws {
+        let (_, diagnostics) = try read("title: Office hours\nstart: 2026-12-07 08:00\nrepeat: {every: week, on: [monday], times: [\"08:00\", \"15:30\"]}\n")
+        #expect(diagnostics.map(DiagnosticPrinter.text).first?.hasPrefix(
+            "Content/events/x.yml:3:44: error: times with different minutes cannot share one series — use times on the same minute (\"09:00\", \"14:00\"), or put the other times in a second event file") == true)
+        let list = try schedule("""
+            title: Budget town hall
+            start: 2026-12-08 08:00
+            duration: 1h
+            repeat: {every: day, count: 3}
+            dates: [2026-12-08 15:30, 2026-12-09 15:30, 2026-12-10 15:30]
+            """)
+        #expect(list.map(iso) == ["2026-12-08T08:00:00-06:00", "2026-12-08T15:30:00-06:00", "2026-12-09T08:00:00-06:00",
+                                  "2026-12-09T15:30:00-06:00", "2026-12-10T08:00:00-06:00", "2026-12-10T15:30:00-06:00"])
+    }
+
     @Test func wallClockTimeHoldsAcrossDaylightSaving() throws {
         let list = try schedule("""
             title: Weekly

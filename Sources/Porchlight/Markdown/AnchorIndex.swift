@@ -1,0 +1,28 @@
+import Foundation
+
+/// The ids a link's `#fragment` may name on each Markdown page, worked out the first time a link asks for that page,
+/// so a site whose links have no fragments pays nothing. Shared by the threads that render entries.
+final class AnchorIndex: @unchecked Sendable {
+    /// Ids the default theme gives every page: the skip link's target.
+    static let pageIDs = ["main"]
+
+    private let sources: [String: String]
+    private let options: CommonMark.Options
+    private let lock = NSLock()
+    private var cache: [String: [String]] = [:]
+
+    /// `sources`: the Markdown each page shows, by its path below `Content/` (`letters/a.md`, `letters/_index.md`).
+    init(sources: [String: String], options: CommonMark.Options) {
+        self.sources = sources
+        self.options = options
+    }
+
+    /// The ids on the page made from `contentPath`, in page order; nil when that is not a page whose ids are known.
+    func ids(in contentPath: String) -> [String]? {
+        if let known = lock.withLock({ cache[contentPath] }) { return known }
+        guard let markdown = sources[contentPath] else { return nil }
+        let ids = CommonMark.anchors(in: markdown, options: options)
+        lock.withLock { cache[contentPath] = ids }
+        return ids
+    }
+}
