@@ -103,6 +103,8 @@ struct SitePlan {
         }
         for path in content.allContentPaths.sorted() { f.add(path) }
         for file in content.media { f.add(file) }
+        // Markdown links to event files become event pages' URLs.
+        for event in content.events { f.add(event.file.path); f.add(event.slug) }
         return f.value
     }
 
