@@ -55,6 +55,8 @@ public final class PreviewServer: Sendable {
     public let site = ServedSite()
     private let log: Log
     private let runID = String(UInt32.random(in: .min ... .max), radix: 36)
+    /// Files parsed and bodies rendered by the last builds, so a save re-reads and re-renders only what it touched.
+    private let cache = BuildCache()
 
     private struct State {
         var scratch: URL?
@@ -172,8 +174,9 @@ public final class PreviewServer: Sendable {
             log("\(changed[0])\(more) changed — rebuilding", false)
         }
         let output = scratch.appendingPathComponent("site")
-        let options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
+        var options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
                                    now: configuration.now ?? Date(), baseURL: baseURL)
+        options.cache = cache
         let started = Date()
         let report = await Self.buildOffThePool(options)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

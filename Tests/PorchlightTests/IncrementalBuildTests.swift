@@ -65,7 +65,9 @@ struct IncrementalBuildTests {
         }
     }
 
-    @Test func randomEditsGiveTheSameBytesAsAFullBuild() throws {
+    /// Without a cache (`porchlight build`), and with one kept across builds (`porchlight serve`), trusting file stamps at once.
+    @Test(arguments: [false, true])
+    func randomEditsGiveTheSameBytesAsAFullBuild(cached: Bool) throws {
         let fm = FileManager.default
         let work = fm.temporaryDirectory.appendingPathComponent("incremental-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: work) }
@@ -76,11 +78,14 @@ struct IncrementalBuildTests {
         var random = Random(state: 20_261_121)
         var reused = 0
         var now = testNow
+        let cache = cached ? BuildCache(settle: 0) : nil
         for round in 0..<24 {
             if round > 0 { try edit(site, &random, round: round) }
             // Time passes too: events end, days turn, the coming week moves.
             if round > 0 { now += Double(Int.random(in: 0..<(3 * 86_400), using: &random)) }
-            let report = Builder.build(BuildOptions(siteFolder: site, output: incremental, now: now))
+            var options = BuildOptions(siteFolder: site, output: incremental, now: now)
+            options.cache = cache
+            let report = Builder.build(options)
             #expect(report.succeeded, "\(describe(report))")
             if round > 0 { reused += report.filesReused }
             let full = work.appendingPathComponent("full-\(round)")
@@ -90,5 +95,69 @@ struct IncrementalBuildTests {
             for (path, data) in b where a[path] != data { Issue.record("round \(round): \(path) differs from a full build") }
         }
         #expect(reused > 0, "the incremental builds never reused a page")
+    }
+}
+
+/// The preview server's cache reuses a body only while what its links point at is the same.
+struct BuildCacheTests {
+    func copyOfGoodSite() throws -> (work: URL, site: URL) {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let site = work.appendingPathComponent("site")
+        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+        return (work, site)
+    }
+
+    func build(_ site: URL, _ work: URL, _ cache: BuildCache) -> BuildReport {
+        var options = BuildOptions(siteFolder: site, output: work.appendingPathComponent("out"), now: testNow)
+        options.cache = cache
+        return Builder.build(options)
+    }
+
+    @Test func aBodyIsCheckedAgainWhenTheHeadingItLinksToIsRenamed() throws {
+        let (work, site) = try copyOfGoodSite()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let cache = BuildCache(settle: 0)
+        #expect(build(site, work, cache).succeeded)
+        let parks = site.appendingPathComponent("Content/programs/parks.md")
+        let text = try String(contentsOf: parks, encoding: .utf8)
+        try text.replacingOccurrences(of: "## How it works", with: "## How it runs").write(to: parks, atomically: true, encoding: .utf8)
+        let broken = build(site, work, cache)
+        #expect(broken.diagnostics.contains { $0.isError && $0.location.path.hasSuffix("2026-01-10-new-year.md") && $0.message.contains("#how-it-works") },
+                "\(describe(broken))")
+        try text.write(to: parks, atomically: true, encoding: .utf8)
+        #expect(build(site, work, cache).succeeded)
+    }
+
+    @Test func aBodyIsRenderedAgainWhenAPageItLinksToMoves() throws {
+        let (work, site) = try copyOfGoodSite()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let cache = BuildCache(settle: 0)
+        #expect(build(site, work, cache).succeeded)
+        let parks = site.appendingPathComponent("Content/programs/parks.md")
+        let text = try String(contentsOf: parks, encoding: .utf8)
+        try text.replacingOccurrences(of: "title:", with: "slug: safe-parks\ntitle:").write(to: parks, atomically: true, encoding: .utf8)
+        #expect(build(site, work, cache).succeeded)
+        let letter = try String(contentsOf: work.appendingPathComponent("out/letters/new-year/index.html"), encoding: .utf8)
+        #expect(letter.contains("/programs/safe-parks/#how-it-works"))
+    }
+
+    /// An in-place rewrite with the same size and modification time is still seen (by its change time, or by reading).
+    @Test func aRewriteInPlaceWithTheSameSizeAndTimeIsSeen() throws {
+        let (work, site) = try copyOfGoodSite()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let cache = BuildCache()
+        #expect(build(site, work, cache).succeeded)
+        let parks = site.appendingPathComponent("Content/programs/parks.md")
+        let stamp = try FileManager.default.attributesOfItem(atPath: parks.path)[.modificationDate] as! Date
+        let text = try String(contentsOf: parks, encoding: .utf8)
+        // Same size, same inode, same modification time: only the bytes differ.
+        let handle = try FileHandle(forWritingTo: parks)
+        try handle.write(contentsOf: Data(text.replacingOccurrences(of: "Safe Parks", with: "Safe Barks").utf8))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: parks.path)
+        #expect(build(site, work, cache).succeeded)
+        let page = try String(contentsOf: work.appendingPathComponent("out/programs/parks/index.html"), encoding: .utf8)
+        #expect(page.contains("Safe Barks"))
     }
 }

@@ -39,7 +39,7 @@ public enum Builder {
         clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
         assignPaths(&content, problems: problems)
-        let rendered = renderMarkdown(content, problems: problems)
+        let rendered = renderMarkdown(content, cache: options.cache, problems: problems)
         clock.mark("render markdown")
         let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
         clock.mark("expand events")
@@ -108,13 +108,19 @@ public enum Builder {
     }
 
     /// Renders every body on all cores; link problems come back with the file's real line numbers.
-    static func renderMarkdown(_ content: SiteContent, problems: Problems) -> [String: RenderedEntry] {
+    /// With a cache, a body is rendered again only when its file, address or what its links point at changed.
+    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, problems: Problems) -> [String: RenderedEntry] {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
             .map { String($0.location.path.dropFirst("Content/".count)) })
         let resolver = linkResolver(content, unreadable: unreadable)
         let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let linkKey = cache == nil ? 0 : Fingerprint.of([String(resolver.key), String(options.rawValue)])
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
+            if let cache, let reused = cache.rendered(entry, linkKey: linkKey, anchors: resolver.anchors) { return reused }
+            var resolver = resolver
+            let anchorLog = cache == nil ? nil : AnchorLog()
+            resolver.anchorLog = anchorLog
             var diagnostics: [Diagnostic] = []
             let result = CommonMark.render(entry.body, options: options) { link in
                 resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
@@ -125,7 +131,9 @@ public enum Builder {
                 diagnostics.append(entry.file.warning(line: 1, "the page has no summary and no first paragraph to take one from",
                                                       fix: "add \"summary: one sentence\" to the front matter"))
             }
-            return (RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary), diagnostics)
+            let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary)
+            cache?.keep(rendered, diagnostics: diagnostics, linkKey: linkKey, anchorsSeen: anchorLog?.seen ?? [:])
+            return (rendered, diagnostics)
         }
         var byPath: [String: RenderedEntry] = [:]
         for (rendered, diagnostics) in results {

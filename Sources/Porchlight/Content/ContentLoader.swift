@@ -42,6 +42,8 @@ public struct BuildOptions: Sendable {
     public var previous: URL?
     /// Called now and then while files are written, with how many are done and how many there are.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Files parsed and bodies rendered by earlier builds of the same site (the preview server's), to reuse.
+    public var cache: BuildCache?
 
     public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
         self.siteFolder = siteFolder.standardizedFileURL
@@ -77,29 +79,30 @@ enum ContentLoader {
                                   fix: "move it up to Content/\(path.firstFolder!)/"))
         }
 
-        // A class, so handing ten thousand results between threads and arrays costs one retain each, not one per field.
-        final class Parsed: Sendable {
-            let entry: Entry?, index: SectionIndex?, diagnostics: [Diagnostic], path: String
-            init(entry: Entry?, index: SectionIndex?, diagnostics: [Diagnostic], path: String) {
-                self.entry = entry; self.index = index; self.diagnostics = diagnostics; self.path = path
-            }
-        }
         let contentFolderPath = contentFolder.path
+        let cache = options.cache
+        let configKey = cache == nil ? 0 : Fingerprint.of([String(reflecting: config)])
+        cache?.keepOnly(files: Set(files))
         let parsed: [Parsed] = markdown.filter { $0.folderDepth <= 1 }.parallelMap { path in
-            let problems = Problems()
-            let section = path.firstFolder
-            var entry: Entry?
-            var index: SectionIndex?
-            switch SourceFile.read(atPath: contentFolderPath + "/" + path, displayPath: "Content/" + path) {
-            case let .failure(diagnostic): problems.add(diagnostic)
-            case let .success(file):
-                if path.fileName == "_index.md" {
-                    index = readIndex(file, problems: problems)
-                } else {
-                    entry = Entry.read(file, contentPath: path, section: section, config: config, problems: problems)
+            let parse = { (file: SourceFile?, failure: Diagnostic?) -> BuildCache.ParsedResult in
+                let problems = Problems()
+                var entry: Entry?
+                var index: SectionIndex?
+                if let failure { problems.add(failure) }
+                if let file {
+                    if path.fileName == "_index.md" {
+                        index = readIndex(file, problems: problems)
+                    } else {
+                        entry = Entry.read(file, contentPath: path, section: path.firstFolder, config: config, problems: problems)
+                    }
                 }
+                return .markdown(Parsed(entry: entry, index: index, diagnostics: problems.list, path: path))
             }
-            return Parsed(entry: entry, index: index, diagnostics: problems.list, path: path)
+            let fullPath = contentFolderPath + "/" + path, displayPath = "Content/" + path
+            let result = cache.map { $0.parsed(path, fullPath: fullPath, configKey: configKey, parse: parse, displayPath: displayPath) }
+                ?? readAndParse(fullPath, displayPath: displayPath, parse)
+            guard case let .markdown(parsed) = result else { fatalError("a Markdown file cached as an event") }
+            return parsed
         }
 
         var sections: [String: Section] = [:]
@@ -140,16 +143,22 @@ enum ContentLoader {
                                   fix: "rename it to end in .yml"))
         }
         let readEvents: [(Event?, [Diagnostic])] = eventFiles.parallelMap { path in
-            let problems = Problems()
-            var event: Event?
-            switch SourceFile.read(atPath: contentFolderPath + "/" + path, displayPath: "Content/" + path) {
-            case let .failure(diagnostic): problems.add(diagnostic)
-            case let .success(file):
-                let name = path.fileName
-                let slug = Slug.fromFileName(String(name.dropLast(name.hasSuffix(".yaml") ? 5 : 4)) + ".md")
-                event = EventReader(config: config, problems: problems, file: file).read(slug: slug)
+            let parse = { (file: SourceFile?, failure: Diagnostic?) -> BuildCache.ParsedResult in
+                let problems = Problems()
+                var event: Event?
+                if let failure { problems.add(failure) }
+                if let file {
+                    let name = path.fileName
+                    let slug = Slug.fromFileName(String(name.dropLast(name.hasSuffix(".yaml") ? 5 : 4)) + ".md")
+                    event = EventReader(config: config, problems: problems, file: file).read(slug: slug)
+                }
+                return .event(event, problems.list)
             }
-            return (event, problems.list)
+            let fullPath = contentFolderPath + "/" + path, displayPath = "Content/" + path
+            let result = cache.map { $0.parsed(path, fullPath: fullPath, configKey: configKey, parse: parse, displayPath: displayPath) }
+                ?? readAndParse(fullPath, displayPath: displayPath, parse)
+            guard case let .event(event, diagnostics) = result else { fatalError("an event file cached as Markdown") }
+            return (event, diagnostics)
         }
         for (event, diagnostics) in readEvents {
             problems.add(contentsOf: diagnostics)
@@ -161,6 +170,22 @@ enum ContentLoader {
             return section
         }
         return content
+    }
+
+    /// One Markdown file as read. A class, so handing ten thousand results between threads and arrays costs one retain each, not one per field.
+    final class Parsed: Sendable {
+        let entry: Entry?, index: SectionIndex?, diagnostics: [Diagnostic], path: String
+        init(entry: Entry?, index: SectionIndex?, diagnostics: [Diagnostic], path: String) {
+            self.entry = entry; self.index = index; self.diagnostics = diagnostics; self.path = path
+        }
+    }
+
+    private static func readAndParse(_ fullPath: String, displayPath: String,
+                                     _ parse: (SourceFile?, Diagnostic?) -> BuildCache.ParsedResult) -> BuildCache.ParsedResult {
+        switch SourceFile.read(atPath: fullPath, displayPath: displayPath) {
+        case let .failure(diagnostic): return parse(nil, diagnostic)
+        case let .success(file): return parse(file, nil)
+        }
     }
 
     /// `_index.md`: a section's title, kind and intro text (or the home page's, at the top of Content/).

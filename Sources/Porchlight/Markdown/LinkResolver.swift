@@ -17,6 +17,8 @@ struct LinkResolver: Sendable {
     var site: PublishedPaths? = nil
     /// Heading ids of the Markdown pages; when nil, `#fragment`s are not checked.
     var anchors: AnchorIndex? = nil
+    /// When set, notes each page whose headings a `#fragment` was checked against, for the preview server's cache.
+    var anchorLog: AnchorLog? = nil
 
     enum Outcome: Equatable {
         case keep
@@ -106,7 +108,10 @@ struct LinkResolver: Sendable {
     /// Whether `fragment` names an id on the page made from `contentPath`: nil when it does, or when that page's ids
     /// are not known (events, calendars, the home page).
     func anchorProblem(_ fragment: String, in contentPath: String, url: String, samePage: Bool = false) -> Outcome? {
-        guard !fragment.isEmpty, let ids = anchors?.ids(in: contentPath) else { return nil }
+        guard !fragment.isEmpty, let anchors else { return nil }
+        let found = anchors.ids(in: contentPath)
+        anchorLog?.seen[contentPath] = .some(found)
+        guard let ids = found else { return nil }
         let id = fragment.removingPercentEncoding ?? fragment
         if ids.contains(id) || AnchorIndex.pageIDs.contains(id) { return nil }
         let message = samePage ? "the link \"\(url)\" is not a heading on this page"
@@ -141,6 +146,21 @@ struct LinkResolver: Sendable {
             diagnostics.append(file.error(line: line, column: link.column, message, fix: fix))
             return nil
         }
+    }
+
+    /// Sums up everything a link is resolved against but headings, which `anchorLog` follows page by page.
+    var key: UInt64 {
+        var f = Fingerprint()
+        for (contentPath, path) in pathByContentPath.sorted(by: { $0.key < $1.key }) { f.add(contentPath); f.add(path) }
+        for (contentPath, slug) in eventSlugByContentPath.sorted(by: { $0.key < $1.key }) { f.add(contentPath); f.add(slug) }
+        for set in [allContentPaths, mediaFiles, unreadable, site?.paths ?? []] {
+            f.add("|")
+            for item in set.sorted() { f.add(item) }
+        }
+        for (path, source) in (site?.sources ?? [:]).sorted(by: { $0.key < $1.key }) { f.add(path); f.add(source) }
+        f.add(basePath)
+        f.add(site == nil ? "unchecked" : "checked")
+        return f.value
     }
 
     /// A URL short enough to quote in a message.
@@ -184,4 +204,9 @@ struct LinkResolver: Sendable {
         let ups = Array(repeating: "..", count: fromDir.count - common)
         return (ups + targetParts[common...].map(String.init)).joined(separator: "/")
     }
+}
+
+/// The pages one body's `#fragment` links were checked against, and the ids each had (nil: a page whose ids are not known).
+final class AnchorLog: @unchecked Sendable {
+    var seen: [String: [String]?] = [:]
 }
