@@ -33,6 +33,10 @@ final class RenderedEntry: Sendable {
 /// The build pipeline: read content, render Markdown, plan pages, render templates, write atomically.
 public enum Builder {
     public static func build(_ options: BuildOptions, write: Bool = true) -> BuildReport {
+        // A plain `build` first asks whether anything changed since the last one; the preview server has its cache.
+        let sources = write && options.cache == nil && options.previous == nil ? UpToDate.sourcesKey(options, startedAt: .now) : nil
+        if let sources, let record = UpToDate.read(for: options, sources: sources) { return record.report }
+        if write { UpToDate.remove(for: options) }
         let problems = Problems()
         let clock = PhaseClock()
         var content = ContentLoader.load(options, problems: problems)
@@ -48,9 +52,8 @@ public enum Builder {
         let plan = SitePlan(content: content, rendered: rendered, theme: theme, calendar: calendar, now: options.now, problems: problems)
         let outputs = plan.outputs()
         clock.mark("plan pages")
-        let next = nextChange(content: content, calendar: calendar, now: options.now).map {
-            (at: ContentDate.rfc3339($0.date, timeZone: content.config.timeZone), reason: $0.reason)
-        }
+        let nextChange = nextChange(content: content, calendar: calendar, now: options.now)
+        let next = nextChange.map { (at: ContentDate.rfc3339($0.date, timeZone: content.config.timeZone), reason: $0.reason) }
         guard !problems.hasErrors, write else {
             var report = BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
             report.nextChange = next
@@ -59,6 +62,15 @@ public enum Builder {
         defer { clock.mark("render and write") }
         var report = writeSite(outputs, content: content, theme: theme, options: options, problems: problems)
         report.nextChange = next
+        if let sources, report.succeeded {
+            // Today's date shows on pages (the calendar, the footer's year), so a record lasts until midnight at most.
+            let today = calendar.zone.local(for: options.now)
+            let midnight = calendar.zone.instant(for: LocalDateTime(year: today.year, month: today.month, day: today.day).adding(days: 1))
+            let until = min(nextChange?.date ?? midnight, midnight)
+            UpToDate(sources: sources, madeAt: options.now.timeIntervalSince1970, validUntil: until.timeIntervalSince1970,
+                     pagesWritten: report.pagesWritten, filesWritten: report.filesWritten,
+                     nextChangeAt: next?.at, nextChangeReason: next?.reason, diagnostics: report.diagnostics).write(for: options)
+        }
         return report
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A place in a source file: the path as the user would type it, with 1-based line and column.
-public struct SourceLocation: Hashable, Sendable, Comparable {
+public struct SourceLocation: Hashable, Sendable, Comparable, Codable {
     public var path: String
     public var line: Int
     public var column: Int
@@ -18,8 +18,8 @@ public struct SourceLocation: Hashable, Sendable, Comparable {
 }
 
 /// One problem found in the content, templates or configuration, with what to do about it.
-public struct Diagnostic: Hashable, Sendable, Error {
-    public enum Severity: String, Sendable { case error, warning }
+public struct Diagnostic: Hashable, Sendable, Error, Codable {
+    public enum Severity: String, Sendable, Codable { case error, warning }
 
     public var severity: Severity
     public var location: SourceLocation

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Porchlight
+
+/// A `build` with nothing changed since the last one does nothing, and anything that changed makes it build.
+struct UpToDateTests {
+    let fm = FileManager.default
+
+    /// A copy of the good site whose files are older than the second in which a stamp cannot be trusted.
+    func settledSite() throws -> (work: URL, site: URL, output: URL) {
+        let work = fm.temporaryDirectory.appendingPathComponent("uptodate-\(UUID().uuidString)")
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        let site = work.appendingPathComponent("site")
+        try fm.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+        Thread.sleep(forTimeInterval: 1.2)
+        return (work, site, work.appendingPathComponent("out"))
+    }
+
+    func recordIsUsable(_ options: BuildOptions) -> Bool {
+        guard let key = UpToDate.sourcesKey(options, startedAt: .now) else { return false }
+        return UpToDate.read(for: options, sources: key) != nil
+    }
+
+    @Test func aSecondBuildWithNothingChangedReportsTheFirst() throws {
+        let (work, site, output) = try settledSite()
+        defer { try? fm.removeItem(at: work) }
+        let options = BuildOptions(siteFolder: site, output: output, now: testNow)
+        let first = Builder.build(options)
+        #expect(first.succeeded)
+        #expect(recordIsUsable(options))
+        let second = Builder.build(options)
+        #expect(second.diagnostics == first.diagnostics && second.pagesWritten == first.pagesWritten)
+        #expect(second.filesWritten == first.filesWritten && second.filesChanged == 0)
+        #expect(second.nextChange?.at == first.nextChange?.at && second.nextChange?.reason == first.nextChange?.reason)
+        // Another day, another site: the record only holds until the next change or midnight.
+        #expect(!recordIsUsable(BuildOptions(siteFolder: site, output: output, now: testNow + 86_400)))
+        #expect(!recordIsUsable(BuildOptions(siteFolder: site, output: output, now: testNow - 60)))
+        #expect(!recordIsUsable(BuildOptions(siteFolder: site, output: output, includeDrafts: true, now: testNow)))
+    }
+
+    @Test func anEditIsBuiltAndAYoungFileLeavesNoRecord() throws {
+        let (work, site, output) = try settledSite()
+        defer { try? fm.removeItem(at: work) }
+        let options = BuildOptions(siteFolder: site, output: output, now: testNow)
+        #expect(Builder.build(options).succeeded)
+        let parks = site.appendingPathComponent("Content/programs/parks.md")
+        try (String(contentsOf: parks, encoding: .utf8) + "\nA new line.\n").write(to: parks, atomically: true, encoding: .utf8)
+        let report = Builder.build(options)
+        #expect(report.filesChanged > 0)
+        #expect(try String(contentsOf: output.appendingPathComponent("programs/parks/index.html"), encoding: .utf8).contains("A new line."))
+        #expect(!fm.fileExists(atPath: UpToDate.file(for: output).path), "a file changed within the second may change again unseen")
+    }
+
+    @Test func aPageDeletedByHandIsBuiltAgain() throws {
+        let (work, site, output) = try settledSite()
+        defer { try? fm.removeItem(at: work) }
+        let options = BuildOptions(siteFolder: site, output: output, now: testNow)
+        #expect(Builder.build(options).succeeded)
+        let page = output.appendingPathComponent("programs/parks/index.html")
+        let original = try Data(contentsOf: page)
+        try fm.removeItem(at: page)
+        #expect(!recordIsUsable(options))
+        #expect(Builder.build(options).succeeded)
+        #expect(try Data(contentsOf: page) == original)
+    }
+
+    @Test func aFailedBuildRemovesTheRecord() throws {
+        let (work, site, output) = try settledSite()
+        defer { try? fm.removeItem(at: work) }
+        let options = BuildOptions(siteFolder: site, output: output, now: testNow)
+        #expect(Builder.build(options).succeeded)
+        #expect(fm.fileExists(atPath: UpToDate.file(for: output).path))
+        try "---\ntitle: [unclosed\n---\n".write(to: site.appendingPathComponent("Content/programs/broken.md"), atomically: true, encoding: .utf8)
+        #expect(!Builder.build(options).succeeded)
+        #expect(!fm.fileExists(atPath: UpToDate.file(for: output).path))
+    }
+}
