@@ -40,25 +40,30 @@ public struct SiteWatcher: Sendable {
         let clock = ContinuousClock()
         let doorbell = Doorbell(folders: folders.map { siteFolder.appendingPathComponent($0).path })
         while !Task.isCancelled {
+            var now: Snapshot
             if let doorbell {
                 let wake = clock.now.advanced(by: interval)
-                while !doorbell.rang(), clock.now < wake {
-                    do { try await Task.sleep(for: .milliseconds(5)) } catch { return }
+                var rang = false
+                while !rang, clock.now < wake {
+                    rang = doorbell.rang()
+                    if !rang { do { try await Task.sleep(for: .milliseconds(5)) } catch { return } }
                 }
+                if rang {
+                    // Settled once the kernel reports nothing more for a moment; then one walk finds what changed.
+                    let deadline = clock.now.advanced(by: longestWait)
+                    repeat {
+                        do { try await Task.sleep(for: Self.doorbellQuiet) } catch { return }
+                    } while doorbell.rang() && clock.now < deadline
+                    doorbell.watchFolders()
+                }
+                // Without a ring this is the safety net for changes the kernel did not report.
+                now = snapshot()
+                guard now != last else { continue }
             } else {
                 do { try await Task.sleep(for: interval) } catch { return }
-            }
-            var now = snapshot()
-            guard now != last else { continue }
-            let deadline = clock.now.advanced(by: longestWait)
-            if let doorbell {
-                // Quiet once the kernel reports nothing more for a moment.
-                repeat {
-                    do { try await Task.sleep(for: Self.doorbellQuiet) } catch { return }
-                } while doorbell.rang() && clock.now < deadline
                 now = snapshot()
-                doorbell.watchFolders()
-            } else {
+                guard now != last else { continue }
+                let deadline = clock.now.advanced(by: longestWait)
                 while clock.now < deadline {
                     do { try await Task.sleep(for: quietPeriod) } catch { return }
                     let again = snapshot()

@@ -149,15 +149,20 @@ struct LinkResolver: Sendable {
     }
 
     /// Sums up everything a link is resolved against but headings, which `anchorLog` follows page by page.
+    /// Element hashes are added up, so the order sets and dictionaries iterate in does not matter and nothing is sorted.
     var key: UInt64 {
-        var f = Fingerprint()
-        for (contentPath, path) in pathByContentPath.sorted(by: { $0.key < $1.key }) { f.add(contentPath); f.add(path) }
-        for (contentPath, slug) in eventSlugByContentPath.sorted(by: { $0.key < $1.key }) { f.add(contentPath); f.add(slug) }
-        for set in [allContentPaths, mediaFiles, unreadable, site?.paths ?? []] {
-            f.add("|")
-            for item in set.sorted() { f.add(item) }
+        func unordered<S: Sequence>(_ items: S, _ add: (inout Fingerprint, S.Element) -> Void) -> UInt64 {
+            items.reduce(0) { sum, item in
+                var f = Fingerprint()
+                add(&f, item)
+                return sum &+ f.value
+            }
         }
-        for (path, source) in (site?.sources ?? [:]).sorted(by: { $0.key < $1.key }) { f.add(path); f.add(source) }
+        var f = Fingerprint()
+        f.add(unordered(pathByContentPath) { $0.add($1.key); $0.add($1.value) })
+        f.add(unordered(eventSlugByContentPath) { $0.add($1.key); $0.add($1.value) })
+        for set in [allContentPaths, mediaFiles, unreadable, site?.paths ?? []] { f.add(unordered(set) { $0.add($1) }) }
+        f.add(unordered(site?.sources ?? [:]) { $0.add($1.key); $0.add($1.value) })
         f.add(basePath)
         f.add(site == nil ? "unchecked" : "checked")
         return f.value
