@@ -170,13 +170,13 @@ public enum Builder {
     /// Everything a link in Markdown may point at; `unreadable` are files whose own errors are already reported.
     static func linkResolver(_ content: SiteContent, unreadable: Set<String> = []) -> LinkResolver {
         var paths: [String: String] = [:]
-        var sources: [String: String] = [:]
+        var sources: [String: Substring] = [:]
         for entry in content.sections.flatMap(\.entries) + content.pages {
             paths[entry.contentPath] = entry.path
             sources[entry.contentPath] = entry.body
         }
         // The home page also lists events under ids of its own, so only section intros count as pages here.
-        for section in content.sections { sources["\(section.name)/_index.md"] = section.intro }
+        for section in content.sections { sources["\(section.name)/_index.md"] = section.intro[...] }
         var events: [String: String] = [:]
         for event in content.events { events[String(event.file.path.dropFirst("Content/".count))] = event.slug }
         let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]

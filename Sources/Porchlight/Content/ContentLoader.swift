@@ -199,7 +199,7 @@ enum ContentLoader {
 
     private static func readIndex(_ file: SourceFile, problems: Problems) -> SectionIndex? {
         guard let matter = FrontMatter.split(file, problems: problems) else { return nil }
-        var index = SectionIndex(title: nil, kind: nil, body: matter.body, file: file, bodyLine: matter.bodyLine)
+        var index = SectionIndex(title: nil, kind: nil, body: String(matter.body), file: file, bodyLine: matter.bodyLine)
         if let root = YAMLNode.parse(matter.yaml, file: file, lineOffset: 1, problems: problems),
            let f = Fields(root, problems: problems, what: "the front matter") {
             f.rejectUnknown(["title", "kind", "description"], what: "_index.md")

@@ -20,7 +20,8 @@ public struct Entry: Sendable {
     public var aliases: [(path: String, line: Int, column: Int)]
     public var image: String?
     public var imageAlt: String?
-    public var body: String
+    /// The Markdown after the front matter: a part of `file.text`, sharing its memory.
+    public var body: Substring
     /// The file's line on which the Markdown body starts, so cmark's lines map back to the file.
     public var bodyLine: Int
     /// Site path without the base path, ending in `/` (`letters/thanks/`).
@@ -33,7 +34,7 @@ public struct Entry: Sendable {
 /// The `---` fenced YAML at the top of a Markdown file, and where the body starts.
 struct FrontMatter {
     var yaml: String
-    var body: String
+    var body: Substring
     var bodyLine: Int
 
     /// Splits the file; a file without front matter is all body.
@@ -63,7 +64,7 @@ struct FrontMatter {
                 yamlEnd = next
             } else if line == "---" || line == "..." || line.withoutOuterSpaces == "---" {
                 let yaml = lineNumber > 2 ? String(text[yamlStart!..<yamlEnd]) : ""
-                return FrontMatter(yaml: yaml, body: String(text[next...]), bodyLine: lineNumber + 1)
+                return FrontMatter(yaml: yaml, body: text[next...], bodyLine: lineNumber + 1)
             } else {
                 yamlEnd = end
             }

@@ -6,13 +6,13 @@ final class AnchorIndex: @unchecked Sendable {
     /// Ids the default theme gives every page: the skip link's target.
     static let pageIDs = ["main"]
 
-    private let sources: [String: String]
+    private let sources: [String: Substring]
     private let options: CommonMark.Options
     private let lock = NSLock()
     private var cache: [String: [String]] = [:]
 
     /// `sources`: the Markdown each page shows, by its path below `Content/` (`letters/a.md`, `letters/_index.md`).
-    init(sources: [String: String], options: CommonMark.Options) {
+    init(sources: [String: Substring], options: CommonMark.Options) {
         self.sources = sources
         self.options = options
     }

@@ -26,9 +26,22 @@ struct CommonMark {
         var headings: [(level: Int, id: String, text: String)]
     }
 
+    /// cmark's document of the text up to its first NUL byte (where a C string ends), read in place without a copy.
+    private static func parse<Text: StringProtocol>(_ markdown: Text, options: Options) -> OpaquePointer {
+        let inPlace: OpaquePointer?? = markdown.utf8.withContiguousStorageIfAvailable { (bytes: UnsafeBufferPointer<UInt8>) -> OpaquePointer? in
+            guard let base = bytes.baseAddress else { return nil }
+            let text = UnsafeRawPointer(base)
+            var length = bytes.count
+            if let nul = memchr(text, 0, length) { length = text.distance(to: UnsafeRawPointer(nul)) }
+            return cmark_parse_document(text.assumingMemoryBound(to: CChar.self), length, options.rawValue)
+        }
+        if let found = inPlace, let document = found { return document }
+        return markdown.withCString { (text: UnsafePointer<CChar>) -> OpaquePointer in cmark_parse_document(text, strlen(text), options.rawValue) }
+    }
+
     /// Renders Markdown; `rewrite` may replace each link's URL (return nil to keep it).
-    static func render(_ markdown: String, options: Options, rewrite: (Link) -> String?) -> Rendered {
-        let document: OpaquePointer = markdown.withCString { cmark_parse_document($0, strlen($0), options.rawValue) }
+    static func render<Text: StringProtocol>(_ markdown: Text, options: Options, rewrite: (Link) -> String?) -> Rendered {
+        let document = parse(markdown, options: options)
         defer { cmark_node_free(document) }
 
         var headingNodes: [OpaquePointer] = []
@@ -82,8 +95,8 @@ struct CommonMark {
 
     /// The ids a `#fragment` can name in the HTML `render` makes of this Markdown: every heading's, and, when raw HTML is
     /// let through, the `id` and `name` attributes written in it. Parses without rendering, for link checking.
-    static func anchors(in markdown: String, options: Options) -> [String] {
-        let document: OpaquePointer = markdown.withCString { cmark_parse_document($0, strlen($0), options.rawValue) }
+    static func anchors<Text: StringProtocol>(in markdown: Text, options: Options) -> [String] {
+        let document = parse(markdown, options: options)
         defer { cmark_node_free(document) }
         var out: [String] = []
         var ids = HeadingIDs()
