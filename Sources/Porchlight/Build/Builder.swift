@@ -204,8 +204,8 @@ public enum Builder {
     }
 
     static func shorten(_ text: String, limit: Int = 300) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count > limit else { return trimmed }
+        let trimmed = LinkResolver.hasOuterSpace(text) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+        guard trimmed.utf8.count > limit, trimmed.count > limit else { return trimmed }
         let cut = trimmed.prefix(limit)
         let end = cut.lastIndex(of: " ") ?? cut.endIndex
         return cut[..<end].trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"

@@ -28,7 +28,7 @@ struct LinkResolver: Sendable {
 
     /// Decides what a link written in the file at `from` (a path below `Content/`) should become.
     func resolve(_ url: String, from: String) -> Outcome {
-        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.hasOuterSpace(url) ? url.trimmingCharacters(in: .whitespacesAndNewlines) : url
         if Self.isScript(trimmed) { return .replace("") }
         if trimmed.isEmpty || trimmed.hasPrefix("//") || Self.hasScheme(trimmed) { return .keep }
         if trimmed.hasPrefix("#") {
@@ -42,7 +42,7 @@ struct LinkResolver: Sendable {
             pathPart = pathPart[..<cut]
         }
         let fragment = suffix.firstIndex(of: "#").map { String(suffix[suffix.index(after: $0)...]) } ?? ""
-        let decoded = String(pathPart).removingPercentEncoding ?? String(pathPart)
+        let decoded = pathPart.contains("%") ? String(pathPart).removingPercentEncoding ?? String(pathPart) : String(pathPart)
         if trimmed.hasPrefix("/") { return resolveRootRelative(decoded, fragment: fragment, url: url) }
 
         let directory = from.split(separator: "/").dropLast().map(String.init)
@@ -171,6 +171,12 @@ struct LinkResolver: Sendable {
     /// A URL short enough to quote in a message.
     static func shortened(_ url: String, limit: Int = 60) -> String {
         url.count <= limit ? url : String(url.prefix(limit)) + "…"
+    }
+
+    /// Whether the URL may start or end with white space; asked of every link, so plain ASCII ends answer without Foundation.
+    static func hasOuterSpace(_ url: String) -> Bool {
+        guard let first = url.utf8.first, let last = url.utf8.last else { return false }
+        return !(0x21..<0x7F).contains(first) || !(0x21..<0x7F).contains(last)
     }
 
     static func hasScheme(_ url: String) -> Bool {
