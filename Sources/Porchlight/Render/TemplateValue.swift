@@ -23,6 +23,20 @@ enum TemplateValue: Sendable {
     }
 }
 
+/// Literals, so contexts are written as plainly as Swift dictionaries but built typed, with no conversion.
+extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    init(stringLiteral value: String) { self = .text(value) }
+    init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
+    init(booleanLiteral value: Bool) { self = .flag(value) }
+    init(integerLiteral value: Int) { self = .number(value) }
+    init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    init(dictionaryLiteral elements: (String, TemplateValue)...) { self = .object(TemplateObject(pairs: elements)) }
+
+    /// Named values built as a dictionary.
+    static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields)) }
+}
+
 /// Named values with their keys sorted, so lookups are a short scan and the order is stable for fingerprints.
 struct TemplateObject: Sendable {
     let keys: [String]
@@ -31,6 +45,13 @@ struct TemplateObject: Sendable {
     init(fields: [String: TemplateValue]) {
         keys = fields.keys.sorted()
         values = keys.map { fields[$0]! }
+    }
+
+    /// Pairs with distinct keys, sorted here.
+    init(pairs: [(String, TemplateValue)]) {
+        let sorted = pairs.sorted { $0.0 < $1.0 }
+        keys = sorted.map(\.0)
+        values = sorted.map(\.1)
     }
 
     init(_ dictionary: [String: Any]) {
