@@ -1,5 +1,22 @@
 import Foundation
 
+/// An occurrence as every list shows it, and the local day it starts on; built once, as months, lists and event pages repeat it.
+struct ItemView {
+    let context: TemplateValue
+    let start: LocalDateTime
+}
+
+/// An occurrence by its event and its original start, which no two occurrences of an event share.
+struct ItemKey: Hashable {
+    let event: Int
+    let original: LocalDateTime
+
+    init(_ item: SiteCalendar.Item) {
+        event = item.event
+        original = item.occurrence.original
+    }
+}
+
 /// The events list, the archive, one page per event, month grids, and their place on home and district pages.
 extension SitePlan {
     static let upcomingOnEventPage = 10
@@ -10,6 +27,14 @@ extension SitePlan {
 
     /// An occurrence as the templates show it in any list.
     func itemContext(_ item: SiteCalendar.Item) -> TemplateValue {
+        itemView(item).context
+    }
+
+    func itemView(_ item: SiteCalendar.Item) -> ItemView {
+        itemViews[ItemKey(item)] ?? makeItemView(item)
+    }
+
+    func makeItemView(_ item: SiteCalendar.Item) -> ItemView {
         let event = calendar.events[item.event].event
         let o = item.occurrence
         var context: [String: TemplateValue] = [
@@ -23,7 +48,7 @@ extension SitePlan {
         if let note = o.note { context["note"] = .text(note) }
         if let summary = event.summary { context["summary"] = .text(summary) }
         for (key, value) in statusFlags(o.status) { context[key] = value }
-        return .object(context)
+        return ItemView(context: .object(context), start: event.allDay ? o.start : calendar.zone.local(for: o.startInstant))
     }
 
     func startISO(_ event: Event, _ o: Occurrence) -> String {
@@ -58,15 +83,15 @@ extension SitePlan {
             if !current.isEmpty { groups.append(["iso": .text(currentDay), "heading": .text(heading), "items": .list(current)]) }
         }
         for item in items {
-            let day = calendar.zone.local(for: item.occurrence.startInstant)
-            let start = calendar.events[item.event].event.allDay ? item.occurrence.start : day
-            if start.icsDay != currentDay {
+            let view = itemView(item)
+            let day = view.start.icsDay
+            if day != currentDay {
                 flush()
-                currentDay = start.icsDay
-                heading = EventText.day(start)
+                currentDay = day
+                heading = EventText.day(view.start)
                 current = []
             }
-            current.append(itemContext(item))
+            current.append(view.context)
         }
         flush()
         return groups
@@ -250,32 +275,31 @@ extension SitePlan {
     private func monthOutputs(_ out: OutputCollector) {
         let months = calendar.months
         let today = calendar.zone.local(for: calendar.now)
+        var byMonth: [Int: [SiteCalendar.Item]] = [:]
+        for item in calendar.items {
+            let start = itemView(item).start
+            byMonth[start.year * 12 + start.month, default: []].append(item)
+        }
         for (i, m) in months.enumerated() {
+            let inMonth = byMonth[m.year * 12 + m.month] ?? []
             let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
-            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months), shows: .calendar([]),
+            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months, inMonth), shows: .calendar([]),
                     feeds: [FeedLink(type: "text/calendar", title: "All events (iCalendar)", url: url("calendar.ics"))])
             if m.year == today.year && m.month == today.month {
-                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months),
+                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months, inMonth),
                         shows: .calendar([]), index: false)
             }
         }
     }
 
     /// The grid and list of one month of the calendar window.
-    private func monthContext(_ i: Int, _ months: [(year: Int, month: Int)]) -> [String: TemplateValue] {
+    private func monthContext(_ i: Int, _ months: [(year: Int, month: Int)], _ inMonth: [SiteCalendar.Item]) -> [String: TemplateValue] {
         let m = months[i]
         let today = calendar.zone.local(for: calendar.now)
         let first = LocalDateTime(year: m.year, month: m.month, day: 1)
         let length = LocalDateTime.daysInMonth(year: m.year, month: m.month)
-        let inMonth = calendar.items.filter {
-            let start = calendar.events[$0.event].event.allDay ? $0.occurrence.start : calendar.zone.local(for: $0.occurrence.startInstant)
-            return start.year == m.year && start.month == m.month
-        }
         var byDay: [Int: [SiteCalendar.Item]] = [:]
-        for item in inMonth {
-            let start = calendar.events[item.event].event.allDay ? item.occurrence.start : calendar.zone.local(for: item.occurrence.startInstant)
-            byDay[start.day, default: []].append(item)
-        }
+        for item in inMonth { byDay[itemView(item).start.day, default: []].append(item) }
         let leading = (first.weekday.rawValue + 1) % 7  // Sunday-first grid
         var weeks: [TemplateValue] = []
         var cells: [TemplateValue] = []

@@ -58,6 +58,8 @@ struct SitePlan {
     private var baseSiteContext: [String: TemplateValue] = [:]
     /// Each entry's summary as lists show it, built once as an entry appears on many pages.
     private(set) var summaries: [ObjectIdentifier: TemplateObject] = [:]
+    /// Each occurrence in the calendar window as lists show it.
+    private(set) var itemViews: [ItemKey: ItemView] = [:]
     /// Built once: it maps every content file to its URL, and images and intros all ask it.
     let resolver: LinkResolver
     /// Each section's entries in reading order, sorted once.
@@ -94,6 +96,7 @@ struct SitePlan {
         entriesKey = all.value
         baseSiteContext = Self.makeBaseSiteContext(self)
         for item in rendered.values { summaries[ObjectIdentifier(item)] = TemplateObject(fields: summaryFields(item)) }
+        for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
     }
 
     /// Output format of the keys; bump it when a change to Porchlight changes pages without changing their inputs.
@@ -218,9 +221,9 @@ struct SitePlan {
             }
             let sectionValue = TemplateValue.object(sectionContext)
             let perPage = section.kind == .posts ? Self.postsPerPage : max(entries.count, 1)
-            paginate(section.path, entries, perPage: perPage) { path, chunk, number, total in
+            paginate(section.path, entries, perPage: perPage) { path, chunk, number, pages in
                 page(path, "section", title: number == 1 ? section.title : "\(section.title), page \(number)", description: "",
-                     listContext(["section": sectionValue, "hasEntries": .flag(!chunk.isEmpty)], chunk, section.path, number, total),
+                     listContext(["section": sectionValue, "hasEntries": .flag(!chunk.isEmpty)], chunk, pages, number),
                      shows: .entries(chunk), feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
             for (i, item) in entries.enumerated() {
@@ -267,9 +270,9 @@ struct SitePlan {
         let tagSlugs = tagged.keys.sorted()
         for slug in tagSlugs {
             let (name, items) = tagged[slug]!
-            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, total in
+            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, pages in
                 page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "",
-                     listContext(["tag": ["name": .text(name)], "hasEntries": true], chunk, "tags/\(slug)/", number, total),
+                     listContext(["tag": ["name": .text(name)], "hasEntries": true], chunk, pages, number),
                      shows: .entries(chunk))
             }
         }
@@ -480,33 +483,42 @@ struct SitePlan {
         return ["url": .text(src), "alt": .text(entry.imageAlt ?? "")]
     }
 
-    /// Splits a list into pages of `perPage`, giving each its path, entries, number and the number of pages.
+    /// The pages of a paginated list with their links, built once for all of its pages (a long list has hundreds).
+    struct PageLinks {
+        let urls: [String]
+        /// One link per page, none of them current.
+        let links: [TemplateValue]
+        var count: Int { urls.count }
+    }
+
+    /// Splits a list into pages of `perPage`, giving each its path, entries, number and the list's pages.
     private func paginate(_ basePath: String, _ items: [RenderedEntry], perPage: Int,
-                          _ makePage: (String, [RenderedEntry], Int, Int) -> Void) {
+                          _ makePage: (String, [RenderedEntry], Int, PageLinks) -> Void) {
         let starts = Array(stride(from: 0, to: max(items.count, 1), by: perPage))
+        let paths = starts.indices.map { $0 == 0 ? basePath : "\(basePath)page/\($0 + 1)/" }
+        let urls = paths.map(url)
+        let links: [TemplateValue] = urls.count < 2 ? [] : urls.indices.map { ["number": .number($0 + 1), "url": .text(urls[$0]), "current": false] }
+        let pages = PageLinks(urls: urls, links: links)
         for (i, start) in starts.enumerated() {
             let chunk = Array(items[start..<min(start + perPage, items.count)])
-            let number = i + 1
-            makePage(number == 1 ? basePath : "\(basePath)page/\(number)/", chunk, number, starts.count)
+            makePage(paths[i], chunk, i + 1, pages)
         }
     }
 
     /// One page of a paginated list: its entries, and the links to the other pages when there are several.
-    private func listContext(_ base: [String: TemplateValue], _ chunk: [RenderedEntry], _ basePath: String, _ number: Int, _ total: Int) -> [String: TemplateValue] {
+    private func listContext(_ base: [String: TemplateValue], _ chunk: [RenderedEntry], _ pages: PageLinks, _ number: Int) -> [String: TemplateValue] {
         var context = base
         context["entries"] = .list(chunk.map(summaryContext))
-        if total > 1 { context["pagination"] = pagination(basePath, current: number, total: total) }
+        if pages.count > 1 { context["pagination"] = pagination(pages, current: number) }
         return context
     }
 
-    private func pagination(_ sectionPath: String, current: Int, total: Int) -> TemplateValue {
-        func pageURL(_ n: Int) -> String { url(n == 1 ? sectionPath : "\(sectionPath)page/\(n)/") }
-        var fields: [String: TemplateValue] = [
-            "current": .number(current), "total": .number(total),
-            "pages": .list((1...total).map { ["number": .number($0), "url": .text(pageURL($0)), "current": .flag($0 == current)] }),
-        ]
-        if current > 1 { fields["prev"] = .text(pageURL(current - 1)) }
-        if current < total { fields["next"] = .text(pageURL(current + 1)) }
+    private func pagination(_ pages: PageLinks, current: Int) -> TemplateValue {
+        var links = pages.links
+        links[current - 1] = ["number": .number(current), "url": .text(pages.urls[current - 1]), "current": true]
+        var fields: [String: TemplateValue] = ["current": .number(current), "total": .number(pages.count), "pages": .list(links)]
+        if current > 1 { fields["prev"] = .text(pages.urls[current - 2]) }
+        if current < pages.count { fields["next"] = .text(pages.urls[current]) }
         return .object(fields)
     }
 
