@@ -48,7 +48,7 @@ extension SitePlan {
         if let note = o.note { context["note"] = .text(note) }
         if let summary = event.summary { context["summary"] = .text(summary) }
         for (key, value) in statusFlags(o.status) { context[key] = value }
-        return ItemView(context: .object(context), start: event.allDay ? o.start : calendar.zone.local(for: o.startInstant))
+        return ItemView(context: .shared(context), start: event.allDay ? o.start : calendar.zone.local(for: o.startInstant))
     }
 
     func startISO(_ event: Event, _ o: Occurrence) -> String {

@@ -44,6 +44,10 @@ struct Fingerprint {
         case let .flag(b): mix(b ? 2 : 3)
         case let .number(i): mix(4); mix(UInt64(bitPattern: Int64(i)))
         case let .object(object):
+            if let fingerprint = object.fingerprint {
+                mix(9); mix(fingerprint)
+                return
+            }
             mix(5)
             for i in object.keys.indices { add(object.keys[i]); add(object.values[i]) }
             mix(6)

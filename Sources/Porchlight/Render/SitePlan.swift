@@ -44,6 +44,8 @@ struct FeedLink {
 final class OutputCollector {
     var files: [SiteOutput] = []
     var sitemap: [(path: String, lastmod: String?)] = []
+    /// The `site` context for each state of the menu (which items are current), shared by every page in that state.
+    var sites: [[Bool]: TemplateValue] = [:]
 }
 
 /// Decides every page of the site and the context each template is given (see docs/templates.md).
@@ -95,7 +97,7 @@ struct SitePlan {
         }
         entriesKey = all.value
         baseSiteContext = Self.makeBaseSiteContext(self)
-        for item in rendered.values { summaries[ObjectIdentifier(item)] = TemplateObject(fields: summaryFields(item)) }
+        for item in rendered.values { summaries[ObjectIdentifier(item)] = TemplateObject(fields: summaryFields(item)).hashed() }
         for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
     }
 
@@ -323,7 +325,7 @@ struct SitePlan {
                 }
                 let context: TemplateValue = [
                     "target": ["url": .text(url(item.entry.path)), "absURL": .text(absURL(item.entry.path))],
-                    "site": siteContext(currentPath: item.entry.path),
+                    "site": siteContext(currentPath: item.entry.path, out),
                     "page": ["title": .text(item.entry.title), "description": .text(item.summary), "url": .text(url(item.entry.path)),
                              "absURL": .text(absURL(item.entry.path)), "noindex": true],
                 ]
@@ -361,9 +363,10 @@ struct SitePlan {
     func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String,
                  _ extra: @autoclosure @escaping () -> [String: TemplateValue], shows inputs: PageInputs,
                  feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
+        let site = siteContext(currentPath: path, out)
         let context = Deferred { [self] () -> TemplateValue in
             var context = extra()
-            context["site"] = siteContext(currentPath: path)
+            context["site"] = site
             context["page"] = ["title": .text(title), "description": .text(description.isEmpty ? config.description : description),
                                "url": .text(url(path)), "absURL": .text(absURL(path)), "feeds": .list(feeds.map(\.value)), "noindex": .flag(!index),
                                "isHome": .flag(path.isEmpty)]
@@ -379,14 +382,17 @@ struct SitePlan {
     // MARK: Contexts
 
     /// The `site` context, the same on every page except which menu item is current.
-    func siteContext(currentPath: String) -> TemplateValue {
+    func siteContext(currentPath: String, _ out: OutputCollector) -> TemplateValue {
+        let targets = config.nav.map { navPath($0.url) }
+        let current = targets.map { target in target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false }
+        if let site = out.sites[current] { return site }
         var site = baseSiteContext
-        site["nav"] = .list(config.nav.map { item -> TemplateValue in
-            let target = navPath(item.url)
-            let current = target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false
-            return .object(TemplateObject(fields: ["title": .text(item.title), "url": .text(target.map(url) ?? item.url), "current": .flag(current)]))
+        site["nav"] = .list(config.nav.indices.map { i -> TemplateValue in
+            ["title": .text(config.nav[i].title), "url": .text(targets[i].map(url) ?? config.nav[i].url), "current": .flag(current[i])]
         })
-        return .object(TemplateObject(fields: site))
+        let value = TemplateValue.shared(site)
+        out.sites[current] = value
+        return value
     }
 
     static func makeBaseSiteContext(_ plan: SitePlan) -> [String: TemplateValue] {
@@ -430,7 +436,7 @@ struct SitePlan {
 
     /// An entry in a list, built once per entry (see `summaries`).
     func summaryContext(_ item: RenderedEntry) -> TemplateValue {
-        .object(summaries[ObjectIdentifier(item)] ?? TemplateObject(fields: summaryFields(item)))
+        .object(summaries[ObjectIdentifier(item)] ?? TemplateObject(fields: summaryFields(item)).hashed())
     }
 
     private func summaryFields(_ item: RenderedEntry) -> [String: TemplateValue] {
@@ -497,7 +503,7 @@ struct SitePlan {
         let starts = Array(stride(from: 0, to: max(items.count, 1), by: perPage))
         let paths = starts.indices.map { $0 == 0 ? basePath : "\(basePath)page/\($0 + 1)/" }
         let urls = paths.map(url)
-        let links: [TemplateValue] = urls.count < 2 ? [] : urls.indices.map { ["number": .number($0 + 1), "url": .text(urls[$0]), "current": false] }
+        let links: [TemplateValue] = urls.count < 2 ? [] : urls.indices.map { .shared(["number": .number($0 + 1), "url": .text(urls[$0]), "current": false]) }
         let pages = PageLinks(urls: urls, links: links)
         for (i, start) in starts.enumerated() {
             let chunk = Array(items[start..<min(start + perPage, items.count)])
@@ -568,8 +574,13 @@ struct SitePlan {
         return out + "</urlset>\n"
     }
 
+    /// `JSONText.quote`, without its walk over scalars for the usual text that needs no escaping.
+    private static func quote(_ s: String) -> String {
+        s.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") } ? JSONText.quote(s) : "\"" + s + "\""
+    }
+
     private func searchJSON(_ items: [RenderedEntry]) -> String {
-        let q = JSONText.quote
+        let q = Self.quote
         var rows = items.sorted { $0.entry.path < $1.entry.path }.map { item -> String in
             var row = "{\"title\": \(q(item.entry.title)), \"url\": \(q(url(item.entry.path))), \"summary\": \(q(item.summary))"
             if let date = item.entry.date { row += ", \"date\": \(q(date.dateOnly))" }

@@ -35,12 +35,17 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
 
     /// Named values built as a dictionary.
     static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields)) }
+
+    /// An object many pages share, fingerprinted once (see `TemplateObject.hashed`).
+    static func shared(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields).hashed()) }
 }
 
 /// Named values with their keys sorted, so lookups are a short scan and the order is stable for fingerprints.
 struct TemplateObject: Sendable {
     let keys: [String]
     let values: [TemplateValue]
+    /// The object's own fingerprint, for objects many pages share, so each page's fingerprint need not walk them again.
+    private(set) var fingerprint: UInt64?
 
     init(fields: [String: TemplateValue]) {
         keys = fields.keys.sorted()
@@ -67,6 +72,15 @@ struct TemplateObject: Sendable {
         }
         self.keys = keys
         self.values = values
+    }
+
+    /// The object with its fingerprint taken once.
+    func hashed() -> TemplateObject {
+        var object = self
+        var f = Fingerprint()
+        f.add(.object(self))
+        object.fingerprint = f.value
+        return object
     }
 
     subscript(_ key: String) -> TemplateValue? {
