@@ -41,15 +41,23 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
 }
 
 /// Named values with their keys sorted, so lookups are a short scan and the order is stable for fingerprints.
-struct TemplateObject: Sendable {
+/// A class, so that rendering, which passes objects around constantly, retains one reference rather than two arrays.
+final class TemplateObject: Sendable {
     let keys: [String]
     let values: [TemplateValue]
     /// The object's own fingerprint, for objects many pages share, so each page's fingerprint need not walk them again.
-    private(set) var fingerprint: UInt64?
+    let fingerprint: UInt64?
+
+    private init(keys: [String], values: [TemplateValue], fingerprint: UInt64?) {
+        self.keys = keys
+        self.values = values
+        self.fingerprint = fingerprint
+    }
 
     init(fields: [String: TemplateValue]) {
         keys = fields.keys.sorted()
         values = keys.map { fields[$0]! }
+        fingerprint = nil
     }
 
     /// Pairs with distinct keys, sorted here.
@@ -57,6 +65,7 @@ struct TemplateObject: Sendable {
         let sorted = pairs.sorted { $0.0 < $1.0 }
         keys = sorted.map(\.0)
         values = sorted.map(\.1)
+        fingerprint = nil
     }
 
     init(_ dictionary: [String: Any]) {
@@ -72,15 +81,14 @@ struct TemplateObject: Sendable {
         }
         self.keys = keys
         self.values = values
+        fingerprint = nil
     }
 
     /// The object with its fingerprint taken once.
     func hashed() -> TemplateObject {
-        var object = self
         var f = Fingerprint()
         f.add(.object(self))
-        object.fingerprint = f.value
-        return object
+        return TemplateObject(keys: keys, values: values, fingerprint: f.value)
     }
 
     subscript(_ key: String) -> TemplateValue? {
