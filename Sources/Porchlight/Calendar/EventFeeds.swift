@@ -63,6 +63,13 @@ struct EventFeeds {
         trimmed ? scheduled.event.zone.local(for: cutoff) : nil
     }
 
+    /// How many of the event's dates (occurrences and exceptions) a trimmed feed leaves out. The feed compares only
+    /// these dates with its start, so with the event's text and the day this count decides what the feed holds.
+    func trimmedCount(_ scheduled: SiteCalendar.Scheduled) -> Int {
+        guard let from = trimStart(scheduled, trimmed: true) else { return 0 }
+        return scheduled.occurrences.count { $0.original < from } + scheduled.excluded.count { $0 < from }
+    }
+
     /// The occurrences a feed holds for the event: what a calendar app should show.
     func included(_ scheduled: SiteCalendar.Scheduled, trimmed: Bool) -> [Occurrence] {
         guard let from = trimStart(scheduled, trimmed: trimmed) else { return scheduled.occurrences }

@@ -336,17 +336,21 @@ struct SitePlan {
 
         eventOutputs(out)
         let feeds = EventFeeds(calendar: calendar, config: config)
+        // A trimmed feed also depends on the hour: which old dates it leaves out.
+        let trimmedCounts = calendar.events.map { String(feeds.trimmedCount($0)) }
         for feed in feeds.feeds() {
+            let trimmed = feed.trimmed ? feed.events.map { trimmedCounts[$0] } : []
             out.files.append(SiteOutput(path: feed.path, body: .text(Deferred {
                 feeds.text(path: feed.path, name: feed.name, description: feed.description, events: feed.events, trimmed: feed.trimmed)
-            })))
+            }), key: pageKey(.calendar([]), ["ics", feed.path, feed.trimmed ? "trimmed" : "whole"] + trimmed)))
         }
 
         // The rest.
         page("404.html", "404", title: "Page not found", description: "", [:], shows: .entries([]), index: false)
         let sitemap = out.sitemap
         out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) }), key: pageKey(.everything, ["sitemap"])))
-        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" })))
+        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" }),
+                                    key: pageKey(.entries([]), ["robots"])))
         out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) }), key: pageKey(.everything, ["search"])))
         page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything), shows: .everything)
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
