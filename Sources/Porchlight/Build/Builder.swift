@@ -236,7 +236,7 @@ public enum Builder {
                 if output.key != 0, try writer.reuse(output.path, key: output.key) { return nil }
                 switch output.body {
                 case let .template(name, context):
-                    let value = TemplateValue.object(TemplateObject(context.make()))
+                    let value = context.make()
                     let fingerprint = Fingerprint.of(context: value, template: name, theme: theme.fingerprint)
                     if try !writer.reuse(output.path, key: output.key, fingerprint: fingerprint) {
                         try writer.write(output.path, Data(theme.render(name, value)), key: output.key, fingerprint: fingerprint)

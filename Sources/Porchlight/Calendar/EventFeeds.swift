@@ -4,6 +4,22 @@ import Foundation
 struct EventFeeds {
     let calendar: SiteCalendar
     let config: SiteConfig
+    /// The years every feed's VTIMEZONEs describe.
+    let timeZoneYears: ClosedRange<Int>
+    /// Each event zone's VTIMEZONE, written once for all feeds.
+    let timeZones: [String: String]
+
+    init(calendar: SiteCalendar, config: SiteConfig) {
+        self.calendar = calendar
+        self.config = config
+        let today = calendar.zone.local(for: calendar.now)
+        timeZoneYears = (today.year - 1)...(calendar.windowEnd.year + 1)
+        var timeZones: [String: String] = [:]
+        for scheduled in calendar.events where timeZones[scheduled.event.zone.identifier] == nil {
+            timeZones[scheduled.event.zone.identifier] = ICalendar.timeZoneBlock(scheduled.event.zone.identifier, years: timeZoneYears)
+        }
+        self.timeZones = timeZones
+    }
 
     /// Subscribers of the site, category and district feeds get nothing older than this.
     var cutoff: Date { calendar.now.addingTimeInterval(-31 * 86_400) }
@@ -39,13 +55,19 @@ struct EventFeeds {
         let vevents = events.flatMap { calendarEvents(calendar.events[$0], trimmed: trimmed) }
         let file = CalendarFile(name: name, description: description, url: config.baseURL + path,
                                 defaultTimeZone: config.timeZone.identifier, events: vevents)
-        let today = calendar.zone.local(for: calendar.now)
-        return ICalendar.write(file, timeZoneRange: (today.year - 1)...(calendar.windowEnd.year + 1))
+        return ICalendar.write(file, timeZoneRange: timeZoneYears, timeZones: timeZones)
     }
 
     /// Where a trimmed feed starts for this event, in its own wall-clock time.
     func trimStart(_ scheduled: SiteCalendar.Scheduled, trimmed: Bool) -> LocalDateTime? {
         trimmed ? scheduled.event.zone.local(for: cutoff) : nil
+    }
+
+    /// How many of the event's dates (occurrences and exceptions) a trimmed feed leaves out. The feed compares only
+    /// these dates with its start, so with the event's text and the day this count decides what the feed holds.
+    func trimmedCount(_ scheduled: SiteCalendar.Scheduled) -> Int {
+        guard let from = trimStart(scheduled, trimmed: true) else { return 0 }
+        return scheduled.occurrences.count { $0.original < from } + scheduled.excluded.count { $0 < from }
     }
 
     /// The occurrences a feed holds for the event: what a calendar app should show.

@@ -56,7 +56,8 @@ enum ICalendar {
     /// Writes the calendar; `timeZoneRange` is the span of years the VTIMEZONEs must describe.
     /// TZIDs are expected to be valid (the content loader rejects unknown zones); one Foundation
     /// does not know gets no VTIMEZONE rather than an invented one.
-    static func write(_ file: CalendarFile, timeZoneRange: ClosedRange<Int>) -> String {
+    /// `timeZones` holds VTIMEZONE blocks already written for these years (see `timeZoneBlock`), so feeds share them.
+    static func write(_ file: CalendarFile, timeZoneRange: ClosedRange<Int>, timeZones: [String: String] = [:]) -> String {
         var out = ContentLines()
         out.add("BEGIN", value: "VCALENDAR")
         out.add("VERSION", value: "2.0")
@@ -82,7 +83,7 @@ enum ICalendar {
                 .compactMap(\.tzid)
         })
         for tzid in tzids.sorted() {
-            writeTimeZone(tzid, years: timeZoneRange, to: &out)
+            if let block = timeZones[tzid] { out.append(lines: block) } else { writeTimeZone(tzid, years: timeZoneRange, to: &out) }
         }
         for event in file.events { write(event, to: &out) }
         out.add("END", value: "VCALENDAR")
@@ -126,6 +127,7 @@ enum ICalendar {
     /// between characters, so no continuation starts with a combining mark; only a single character
     /// longer than a line is broken between its scalars. A UTF-8 sequence is never split.
     static func fold(_ line: String) -> String {
+        if line.utf8.count <= 75 { return line }
         var result = ""
         var width = 0                       // octets on the current physical line
         for character in line {
@@ -149,6 +151,10 @@ enum ICalendar {
 
     /// Escapes a TEXT value (RFC 5545 §3.3.11); other control characters are not allowed, so they go.
     static func escapeText(_ s: String) -> String {
+        // Most values need no escaping; check the bytes before walking scalars.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }) {
+            return s
+        }
         var result = ""
         var afterCR = false
         for scalar in s.unicodeScalars {
@@ -177,7 +183,8 @@ enum ICalendar {
 
     /// Non-TEXT values (URIs, RRULE, durations) take no escaping, but a stray newline would break the line.
     static func plain(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
     }
 
     /// `YYYYMMDDTHHMMSS`, the basic ISO 8601 form RFC 5545 uses for DATE-TIME.
@@ -211,7 +218,15 @@ struct ContentLines {
         for (key, param) in params.sorted(by: { $0.key < $1.key }) {
             line += ";" + key + "=" + ICalendar.paramValue(param)
         }
-        text += ICalendar.fold(line + ":" + value) + "\r\n"
+        line += ":"
+        line += value
+        text += ICalendar.fold(line)
+        text += "\r\n"
+    }
+
+    /// Lines another `ContentLines` already folded and terminated.
+    mutating func append(lines: String) {
+        text += lines
     }
 
     mutating func add(_ name: String, _ time: EventTime) {

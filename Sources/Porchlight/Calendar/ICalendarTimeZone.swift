@@ -38,6 +38,13 @@ extension ICalendar {
         out.add("END", value: "VTIMEZONE")
     }
 
+    /// One VTIMEZONE as folded lines, for `write(_:timeZoneRange:timeZones:)`; empty for unknown zones.
+    static func timeZoneBlock(_ tzid: String, years: ClosedRange<Int>) -> String {
+        var out = ContentLines()
+        writeTimeZone(tzid, years: years, to: &out)
+        return out.text
+    }
+
     /// The transitions in the range, led by the one in force on Jan 1 of the first year (so that
     /// every instant in range has an observance); a zone with none there gets one at 1970-01-01.
     static func transitions(in tz: TimeZone, years: ClosedRange<Int>) -> [Transition] {

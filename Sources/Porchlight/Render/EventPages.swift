@@ -1,5 +1,22 @@
 import Foundation
 
+/// An occurrence as every list shows it, and the local day it starts on; built once, as months, lists and event pages repeat it.
+struct ItemView {
+    let context: TemplateValue
+    let start: LocalDateTime
+}
+
+/// An occurrence by its event and its original start, which no two occurrences of an event share.
+struct ItemKey: Hashable {
+    let event: Int
+    let original: LocalDateTime
+
+    init(_ item: SiteCalendar.Item) {
+        event = item.event
+        original = item.occurrence.original
+    }
+}
+
 /// The events list, the archive, one page per event, month grids, and their place on home and district pages.
 extension SitePlan {
     static let upcomingOnEventPage = 10
@@ -9,21 +26,33 @@ extension SitePlan {
     func eventPath(_ event: Event) -> String { "events/\(event.slug)/" }
 
     /// An occurrence as the templates show it in any list.
-    func itemContext(_ item: SiteCalendar.Item) -> [String: Any] {
+    func itemContext(_ item: SiteCalendar.Item) -> TemplateValue {
+        itemView(item).context
+    }
+
+    func itemView(_ item: SiteCalendar.Item) -> ItemView {
+        itemViews[ItemKey(item)] ?? makeItemView(item)
+    }
+
+    func makeItemView(_ item: SiteCalendar.Item) -> ItemView {
         let event = calendar.events[item.event].event
         let o = item.occurrence
-        var context: [String: Any] = [
-            "title": event.title, "url": url(eventPath(event)),
-            "timeText": EventText.span(start: o.start, end: o.end, allDay: event.allDay) + zoneNote(event),
-            "dayText": EventText.day(o.start),
-            "startISO": event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone),
-            "categories": event.categories.compactMap(categoryLink),
+        var context: [String: TemplateValue] = [
+            "title": .text(event.title), "url": .text(url(eventPath(event))),
+            "timeText": .text(EventText.span(start: o.start, end: o.end, allDay: event.allDay) + zoneNote(event)),
+            "dayText": .text(EventText.day(o.start)),
+            "startISO": .text(startISO(event, o)),
+            "categories": .list(event.categories.compactMap(categoryLink)),
         ]
-        if let place = o.location?.name ?? (o.location?.online != nil ? "Online" : nil) { context["place"] = place }
-        if let note = o.note { context["note"] = note }
-        if let summary = event.summary { context["summary"] = summary }
+        if let place = o.location?.name ?? (o.location?.online != nil ? "Online" : nil) { context["place"] = .text(place) }
+        if let note = o.note { context["note"] = .text(note) }
+        if let summary = event.summary { context["summary"] = .text(summary) }
         for (key, value) in statusFlags(o.status) { context[key] = value }
-        return context
+        return ItemView(context: .shared(context), start: event.allDay ? o.start : calendar.zone.local(for: o.startInstant))
+    }
+
+    func startISO(_ event: Event, _ o: Occurrence) -> String {
+        event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone)
     }
 
     /// Times are the event's own; when its zone is not the site's, say so, so residents do not misread them.
@@ -31,7 +60,7 @@ extension SitePlan {
         event.allDay || event.zone.identifier == config.timeZone.identifier ? "" : " (\(event.zone.identifier.replacingOccurrences(of: "_", with: " ")) time)"
     }
 
-    func statusFlags(_ status: Event.Status) -> [String: Any] {
+    func statusFlags(_ status: Event.Status) -> [String: TemplateValue] {
         switch status {
         case .confirmed: return [:]
         case .cancelled: return ["isCancelled": true, "statusLabel": "Cancelled"]
@@ -40,29 +69,29 @@ extension SitePlan {
         }
     }
 
-    func categoryLink(_ slug: String) -> [String: Any]? {
-        config.categories.first { $0.slug == slug }.map { ["name": $0.name, "url": url("events/category/\($0.slug)/")] }
+    func categoryLink(_ slug: String) -> TemplateValue? {
+        config.categories.first { $0.slug == slug }.map { ["name": .text($0.name), "url": .text(url("events/category/\($0.slug)/"))] }
     }
 
     /// Items grouped under a heading per local day.
-    func dayGroups(_ items: [SiteCalendar.Item]) -> [[String: Any]] {
-        var groups: [[String: Any]] = []
+    func dayGroups(_ items: [SiteCalendar.Item]) -> [TemplateValue] {
+        var groups: [TemplateValue] = []
         var currentDay = ""
-        var current: [[String: Any]] = []
+        var current: [TemplateValue] = []
         var heading = ""
         func flush() {
-            if !current.isEmpty { groups.append(["iso": currentDay, "heading": heading, "items": current]) }
+            if !current.isEmpty { groups.append(["iso": .text(currentDay), "heading": .text(heading), "items": .list(current)]) }
         }
         for item in items {
-            let day = calendar.zone.local(for: item.occurrence.startInstant)
-            let start = calendar.events[item.event].event.allDay ? item.occurrence.start : day
-            if start.icsDay != currentDay {
+            let view = itemView(item)
+            let day = view.start.icsDay
+            if day != currentDay {
                 flush()
-                currentDay = start.icsDay
-                heading = EventText.day(start)
+                currentDay = day
+                heading = EventText.day(view.start)
                 current = []
             }
-            current.append(itemContext(item))
+            current.append(view.context)
         }
         flush()
         return groups
@@ -70,17 +99,17 @@ extension SitePlan {
 
     func eventOutputs(_ out: OutputCollector) {
         let upcoming = calendar.upcoming
-        let filters: [String: Any] = [
-            "categories": config.categories.filter { slug in calendar.events.contains { $0.event.categories.contains(slug.slug) } }
-                .map { ["name": $0.name, "url": url("events/category/\($0.slug)/")] as [String: Any] },
-            "districts": config.districts.map { ["name": $0.name, "url": url("districts/\($0.slug)/")] as [String: Any] },
+        let filters: TemplateValue = [
+            "categories": .list(config.categories.filter { slug in calendar.events.contains { $0.event.categories.contains(slug.slug) } }
+                .map { ["name": .text($0.name), "url": .text(url("events/category/\($0.slug)/"))] }),
+            "districts": .list(config.districts.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/"))] }),
         ]
-        let feeds: [[String: Any]] = [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]]
+        let feeds = [FeedLink(type: "text/calendar", title: "All events (iCalendar)", url: url("calendar.ics"))]
         func listPage(_ path: String, title: String, intro: String, items: [SiteCalendar.Item], isPast: Bool, icsPath: String) {
             addPage(out, path, "events", title: title, description: intro,
-                    ["intro": intro, "days": dayGroups(items), "hasDays": !items.isEmpty, "isPast": isPast, "filters": filters,
-                     "upcomingURL": url("events/"), "pastURL": url("events/past/"), "calendarURL": url("calendar/"),
-                     "icsURL": url(icsPath), "webcalURL": webcal(icsPath)], shows: .calendar([]), feeds: feeds)
+                    ["intro": .text(intro), "days": .list(dayGroups(items)), "hasDays": .flag(!items.isEmpty), "isPast": .flag(isPast), "filters": filters,
+                     "upcomingURL": .text(url("events/")), "pastURL": .text(url("events/past/")), "calendarURL": .text(url("calendar/")),
+                     "icsURL": .text(url(icsPath)), "webcalURL": .text(webcal(icsPath))], shows: .calendar([]), feeds: feeds)
         }
         listPage("events/", title: "Upcoming events", intro: "Meet your officers: community events across the city, soonest first.",
                  items: upcoming, isPast: false, icsPath: "calendar.ics")
@@ -95,7 +124,7 @@ extension SitePlan {
         for (index, scheduled) in calendar.events.enumerated() {
             addPage(out, eventPath(scheduled.event), "event", title: scheduled.event.title,
                     description: scheduled.event.summary ?? "", eventContext(index), shows: .calendar([]),
-                    feeds: [["type": "text/calendar", "title": "\(scheduled.event.title) (iCalendar)", "url": url("events/\(scheduled.event.slug).ics")]])
+                    feeds: [FeedLink(type: "text/calendar", title: "\(scheduled.event.title) (iCalendar)", url: url("events/\(scheduled.event.slug).ics"))])
         }
         monthOutputs(out)
     }
@@ -107,68 +136,70 @@ extension SitePlan {
         return absolute
     }
 
-    private func eventContext(_ index: Int) -> [String: Any] {
+    private func eventContext(_ index: Int) -> [String: TemplateValue] {
         let scheduled = calendar.events[index]
         let event = scheduled.event
         let items = scheduled.occurrences.map { SiteCalendar.Item(event: index, occurrence: $0) }
         let upcoming = items.filter { $0.occurrence.endInstant > calendar.now }
         let next = upcoming.first { $0.occurrence.status != .cancelled } ?? upcoming.first
         let options: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
-        var context: [String: Any] = [
-            "title": event.title, "url": url(eventPath(event)),
-            "icsURL": url("events/\(event.slug).ics"), "webcalURL": webcal("events/\(event.slug).ics"),
-            "categories": event.categories.compactMap(categoryLink),
-            "districts": event.districts.compactMap { slug in config.districts.first { $0.slug == slug }.map { ["name": $0.name, "url": url("districts/\($0.slug)/")] } },
-            "upcoming": upcoming.prefix(Self.upcomingOnEventPage).map(itemContext),
-            "hasUpcoming": !upcoming.isEmpty, "isSeries": items.count > 1,
+        var context: [String: TemplateValue] = [
+            "title": .text(event.title), "url": .text(url(eventPath(event))),
+            "icsURL": .text(url("events/\(event.slug).ics")), "webcalURL": .text(webcal("events/\(event.slug).ics")),
+            "categories": .list(event.categories.compactMap(categoryLink)),
+            "districts": .list(event.districts.compactMap { slug in
+                config.districts.first { $0.slug == slug }.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/"))] }
+            }),
+            "upcoming": .list(upcoming.prefix(Self.upcomingOnEventPage).map(itemContext)),
+            "hasUpcoming": .flag(!upcoming.isEmpty), "isSeries": .flag(items.count > 1),
         ]
-        if let summary = event.summary { context["summary"] = summary }
+        if let summary = event.summary { context["summary"] = .text(summary) }
         if let description = event.description {
-            context["descriptionHTML"] = CommonMark.render(description, options: options, rewrite: { _ in nil }).html
+            context["descriptionHTML"] = .text(CommonMark.render(description, options: options, rewrite: { _ in nil }).html)
         }
-        if let rule = EventText.rule(event) { context["ruleText"] = rule }
+        if let rule = EventText.rule(event) { context["ruleText"] = .text(rule) }
         if let first = items.first, items.count == 1 {
-            context["when"] = EventText.day(first.occurrence.start) + ", " + EventText.span(start: first.occurrence.start, end: first.occurrence.end, allDay: event.allDay)
-            context["whenISO"] = itemContext(first)["startISO"]
+            context["when"] = .text(EventText.day(first.occurrence.start) + ", " + EventText.span(start: first.occurrence.start, end: first.occurrence.end, allDay: event.allDay))
+            context["whenISO"] = .text(startISO(event, first.occurrence))
         }
         for (key, value) in statusFlags(event.status) { context[key] = value }
         if let place = event.location { context["location"] = locationContext(place) }
         if let organizer = event.organizer {
-            var o: [String: Any] = [:]
-            if let name = organizer.name { o["name"] = name }
-            if let email = organizer.email { o["email"] = email }
-            if let phone = organizer.phone { o["phone"] = phone; o["phoneURL"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
-            context["organizer"] = o
+            var o: [String: TemplateValue] = [:]
+            if let name = organizer.name { o["name"] = .text(name) }
+            if let email = organizer.email { o["email"] = .text(email) }
+            if let phone = organizer.phone { o["phone"] = .text(phone); o["phoneURL"] = .text("tel:" + phone.filter { $0.isNumber || $0 == "+" }) }
+            context["organizer"] = .object(o)
         }
-        context["hasDetails"] = event.cost != nil || event.registration != nil || event.accessibility != nil
-            || !event.languages.isEmpty || event.organizer != nil
-        if let cost = event.cost { context["cost"] = cost }
-        if let registration = event.registration { context["registration"] = registration }
-        if let accessibility = event.accessibility { context["accessibility"] = accessibility }
-        if !event.languages.isEmpty { context["languages"] = EventText.languages(event.languages) }
+        context["hasDetails"] = .flag(event.cost != nil || event.registration != nil || event.accessibility != nil
+            || !event.languages.isEmpty || event.organizer != nil)
+        if let cost = event.cost { context["cost"] = .text(cost) }
+        if let registration = event.registration { context["registration"] = .text(registration) }
+        if let accessibility = event.accessibility { context["accessibility"] = .text(accessibility) }
+        if !event.languages.isEmpty { context["languages"] = .text(EventText.languages(event.languages)) }
         if let image = event.image {
-            context["image"] = ["url": image.hasPrefix("/") ? url(String(image.drop(while: { $0 == "/" }))) : image, "alt": event.imageAlt ?? ""]
+            context["image"] = ["url": .text(image.hasPrefix("/") ? url(String(image.drop(while: { $0 == "/" }))) : image), "alt": .text(event.imageAlt ?? "")]
         }
         if let next {
             context["next"] = itemContext(next)
-            context["googleURL"] = googleLink(event, next.occurrence)
-            context["outlookURL"] = outlookLink(event, next.occurrence)
+            context["googleURL"] = .text(googleLink(event, next.occurrence))
+            context["outlookURL"] = .text(outlookLink(event, next.occurrence))
         }
-        context["jsonLDHTML"] = jsonLD(event, upcoming.isEmpty ? Array(items.suffix(1)) : Array(upcoming.prefix(Self.upcomingOnEventPage)))
-        return ["event": context]
+        context["jsonLDHTML"] = .text(jsonLD(event, upcoming.isEmpty ? Array(items.suffix(1)) : Array(upcoming.prefix(Self.upcomingOnEventPage))))
+        return ["event": .object(context)]
     }
 
-    func locationContext(_ place: Event.Location) -> [String: Any] {
-        var l: [String: Any] = [:]
-        if let name = place.name { l["name"] = name }
+    func locationContext(_ place: Event.Location) -> TemplateValue {
+        var l: [String: TemplateValue] = [:]
+        if let name = place.name { l["name"] = .text(name) }
         if let address = place.address {
-            l["address"] = address
-            l["directionsURL"] = "https://www.google.com/maps/dir/?api=1&destination=" + queryEscape(address)
+            l["address"] = .text(address)
+            l["directionsURL"] = .text("https://www.google.com/maps/dir/?api=1&destination=" + queryEscape(address))
         }
-        if let notes = place.notes { l["notes"] = notes }
-        if let link = place.url { l["placeURL"] = link }
-        if let online = place.online { l["online"] = online }
-        return l
+        if let notes = place.notes { l["notes"] = .text(notes) }
+        if let link = place.url { l["placeURL"] = .text(link) }
+        if let online = place.online { l["online"] = .text(online) }
+        return .object(l)
     }
 
     func queryEscape(_ s: String) -> String {
@@ -244,64 +275,63 @@ extension SitePlan {
     private func monthOutputs(_ out: OutputCollector) {
         let months = calendar.months
         let today = calendar.zone.local(for: calendar.now)
+        var byMonth: [Int: [SiteCalendar.Item]] = [:]
+        for item in calendar.items {
+            let start = itemView(item).start
+            byMonth[start.year * 12 + start.month, default: []].append(item)
+        }
         for (i, m) in months.enumerated() {
+            let inMonth = byMonth[m.year * 12 + m.month] ?? []
             let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
-            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months), shows: .calendar([]),
-                    feeds: [["type": "text/calendar", "title": "All events (iCalendar)", "url": url("calendar.ics")]])
+            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months, inMonth), shows: .calendar([]),
+                    feeds: [FeedLink(type: "text/calendar", title: "All events (iCalendar)", url: url("calendar.ics"))])
             if m.year == today.year && m.month == today.month {
-                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months),
+                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months, inMonth),
                         shows: .calendar([]), index: false)
             }
         }
     }
 
     /// The grid and list of one month of the calendar window.
-    private func monthContext(_ i: Int, _ months: [(year: Int, month: Int)]) -> [String: Any] {
+    private func monthContext(_ i: Int, _ months: [(year: Int, month: Int)], _ inMonth: [SiteCalendar.Item]) -> [String: TemplateValue] {
         let m = months[i]
         let today = calendar.zone.local(for: calendar.now)
         let first = LocalDateTime(year: m.year, month: m.month, day: 1)
         let length = LocalDateTime.daysInMonth(year: m.year, month: m.month)
-        let inMonth = calendar.items.filter {
-            let start = calendar.events[$0.event].event.allDay ? $0.occurrence.start : calendar.zone.local(for: $0.occurrence.startInstant)
-            return start.year == m.year && start.month == m.month
-        }
         var byDay: [Int: [SiteCalendar.Item]] = [:]
-        for item in inMonth {
-            let start = calendar.events[item.event].event.allDay ? item.occurrence.start : calendar.zone.local(for: item.occurrence.startInstant)
-            byDay[start.day, default: []].append(item)
-        }
+        for item in inMonth { byDay[itemView(item).start.day, default: []].append(item) }
         let leading = (first.weekday.rawValue + 1) % 7  // Sunday-first grid
-        var weeks: [[String: Any]] = []
-        var cells: [[String: Any]] = []
+        var weeks: [TemplateValue] = []
+        var cells: [TemplateValue] = []
         for _ in 0..<leading { cells.append(["blank": true]) }
         for day in 1...length {
             let items = byDay[day] ?? []
             let date = LocalDateTime(year: m.year, month: m.month, day: day)
-            var cell: [String: Any] = ["number": day, "iso": date.icsDay, "label": EventText.day(date),
-                                       "items": items.map(itemContext), "hasItems": !items.isEmpty, "count": items.count,
-                                       "countText": items.count == 1 ? "1 event" : "\(items.count) events"]
+            var cell: [String: TemplateValue] = ["number": .number(day), "iso": .text(date.icsDay), "label": .text(EventText.day(date)),
+                                                 "items": .list(items.map(itemContext)), "hasItems": .flag(!items.isEmpty), "count": .number(items.count),
+                                                 "countText": .text(items.count == 1 ? "1 event" : "\(items.count) events")]
             if date.icsDay == today.icsDay { cell["isToday"] = true }
-            cells.append(cell)
-            if cells.count == 7 { weeks.append(["days": cells]); cells = [] }
+            cells.append(.object(cell))
+            if cells.count == 7 { weeks.append(["days": .list(cells)]); cells = [] }
         }
         if !cells.isEmpty {
             while cells.count < 7 { cells.append(["blank": true]) }
-            weeks.append(["days": cells])
+            weeks.append(["days": .list(cells)])
         }
         let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
-        var month: [String: Any] = ["title": title, "weeks": weeks,
-                                    "dayNames": Self.gridDayNames.map { ["full": $0, "short": String($0.prefix(3))] },
-                                    "days": dayGroups(inMonth), "hasDays": !inMonth.isEmpty,
-                                    "isCurrent": m.year == today.year && m.month == today.month]
+        var month: [String: TemplateValue] = ["title": .text(title), "weeks": .list(weeks),
+                                              "dayNames": .list(Self.gridDayNames.map { ["full": .text($0), "short": .text(String($0.prefix(3)))] }),
+                                              "days": .list(dayGroups(inMonth)), "hasDays": .flag(!inMonth.isEmpty),
+                                              "isCurrent": .flag(m.year == today.year && m.month == today.month)]
         if i > 0 {
-            month["prevURL"] = url(monthPath(months[i - 1]))
-            month["prevTitle"] = "\(ContentDate.monthNames[months[i - 1].month - 1]) \(months[i - 1].year)"
+            month["prevURL"] = .text(url(monthPath(months[i - 1])))
+            month["prevTitle"] = .text("\(ContentDate.monthNames[months[i - 1].month - 1]) \(months[i - 1].year)")
         }
         if i + 1 < months.count {
-            month["nextURL"] = url(monthPath(months[i + 1]))
-            month["nextTitle"] = "\(ContentDate.monthNames[months[i + 1].month - 1]) \(months[i + 1].year)"
+            month["nextURL"] = .text(url(monthPath(months[i + 1])))
+            month["nextTitle"] = .text("\(ContentDate.monthNames[months[i + 1].month - 1]) \(months[i + 1].year)")
         }
-        return ["month": month, "icsURL": url("calendar.ics"), "webcalURL": webcal("calendar.ics"),
-                "eventsURL": url("events/")]
+        return ["month": .object(month), "icsURL": .text(url("calendar.ics")), "webcalURL": .text(webcal("calendar.ics")),
+                "eventsURL": .text(url("events/"))]
     }
 }

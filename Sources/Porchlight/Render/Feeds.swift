@@ -57,6 +57,10 @@ enum Feeds {
     }
 
     static func xml(_ s: String) -> String {
+        // Most text needs no escaping; check the bytes before walking scalars.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) {
+            return s
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {

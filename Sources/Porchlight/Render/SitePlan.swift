@@ -3,7 +3,7 @@ import Foundation
 /// One file of the built site and how to make it.
 struct SiteOutput: Sendable {
     enum Body: Sendable {
-        case template(String, Deferred<[String: Any]>)
+        case template(String, Deferred<TemplateValue>)
         case text(Deferred<String>)
         case data(Data)
         /// A file copied from `Content/media/`.
@@ -31,10 +31,21 @@ enum PageInputs {
     case everything
 }
 
+/// A feed a page links to in its head.
+struct FeedLink {
+    var type: String
+    var title: String
+    var url: String
+
+    var value: TemplateValue { ["type": .text(type), "title": .text(title), "url": .text(url)] }
+}
+
 /// The files planned so far, and the pages the sitemap lists.
 final class OutputCollector {
     var files: [SiteOutput] = []
     var sitemap: [(path: String, lastmod: String?)] = []
+    /// The `site` context for each state of the menu (which items are current), shared by every page in that state.
+    var sites: [[Bool]: TemplateValue] = [:]
 }
 
 /// Decides every page of the site and the context each template is given (see docs/templates.md).
@@ -45,8 +56,12 @@ struct SitePlan {
     let calendar: SiteCalendar
     let now: Date
     let problems: Problems
-    /// The `site` context without its menu, converted once for every page.
+    /// The `site` context without its menu, built once for every page.
     private var baseSiteContext: [String: TemplateValue] = [:]
+    /// Each entry's summary as lists show it, built once as an entry appears on many pages.
+    private(set) var summaries: [ObjectIdentifier: TemplateObject] = [:]
+    /// Each occurrence in the calendar window as lists show it.
+    private(set) var itemViews: [ItemKey: ItemView] = [:]
     /// Built once: it maps every content file to its URL, and images and intros all ask it.
     let resolver: LinkResolver
     /// Each section's entries in reading order, sorted once.
@@ -72,7 +87,7 @@ struct SitePlan {
         for section in content.sections { orderedSections[section.name] = Self.order(section, rendered) }
         self.orderedSections = orderedSections
         for entry in content.sections.flatMap(\.entries) + content.pages where rendered[entry.contentPath] != nil {
-            if let image = imageContext(entry) { images[entry.contentPath] = TemplateValue.from(image) }
+            if let image = imageContext(entry) { images[entry.contentPath] = image }
         }
         siteKey = makeSiteKey()
         calendarKey = makeCalendarKey()
@@ -81,7 +96,9 @@ struct SitePlan {
             if let item = rendered[entry.contentPath] { all.add(item.version) }
         }
         entriesKey = all.value
-        baseSiteContext = Self.makeBaseSiteContext(self).compactMapValues(TemplateValue.from)
+        baseSiteContext = Self.makeBaseSiteContext(self)
+        for item in rendered.values { summaries[ObjectIdentifier(item)] = TemplateObject(fields: summaryFields(item)).hashed() }
+        for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
     }
 
     /// Output format of the keys; bump it when a change to Porchlight changes pages without changing their inputs.
@@ -175,8 +192,8 @@ struct SitePlan {
 
     func outputs() -> [SiteOutput] {
         let out = OutputCollector()
-        func page(_ path: String, _ template: String, title: String, description: String, _ extra: @autoclosure @escaping () -> [String: Any],
-                  shows inputs: PageInputs, feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
+        func page(_ path: String, _ template: String, title: String, description: String, _ extra: @autoclosure @escaping () -> [String: TemplateValue],
+                  shows inputs: PageInputs, feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
             addPage(out, path, template, title: title, description: description, extra(), shows: inputs, feeds: feeds, lastmod: lastmod, index: index)
         }
         let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
@@ -193,28 +210,29 @@ struct SitePlan {
         for section in content.sections {
             let entries = ordered(section)
             let intro = introHTML(section.intro, section.introFile, section.introLine, from: "\(section.name)/_index.md")
-            var sectionContext: [String: Any] = ["title": section.title, "url": url(section.path), "introHTML": intro,
-                                                 "isPosts": section.kind == .posts]
-            var feeds: [[String: Any]] = []
+            var sectionContext: [String: TemplateValue] = ["title": .text(section.title), "url": .text(url(section.path)), "introHTML": .text(intro),
+                                                           "isPosts": .flag(section.kind == .posts)]
+            var feeds: [FeedLink] = []
             if section.kind == .posts {
                 allPosts += entries
-                sectionContext["atomURL"] = url(section.path + "feed.xml")
-                sectionContext["jsonURL"] = url(section.path + "feed.json")
-                feeds = [["type": "application/atom+xml", "title": "\(section.title) (Atom)", "url": url(section.path + "feed.xml")],
-                         ["type": "application/feed+json", "title": "\(section.title) (JSON Feed)", "url": url(section.path + "feed.json")]]
+                sectionContext["atomURL"] = .text(url(section.path + "feed.xml"))
+                sectionContext["jsonURL"] = .text(url(section.path + "feed.json"))
+                feeds = [FeedLink(type: "application/atom+xml", title: "\(section.title) (Atom)", url: url(section.path + "feed.xml")),
+                         FeedLink(type: "application/feed+json", title: "\(section.title) (JSON Feed)", url: url(section.path + "feed.json"))]
                 out.files += feedOutputs(section, entries)
             }
+            let sectionValue = TemplateValue.object(sectionContext)
             let perPage = section.kind == .posts ? Self.postsPerPage : max(entries.count, 1)
-            paginate(section.path, entries, perPage: perPage) { path, chunk, number, total in
+            paginate(section.path, entries, perPage: perPage) { path, chunk, number, pages in
                 page(path, "section", title: number == 1 ? section.title : "\(section.title), page \(number)", description: "",
-                     listContext(["section": sectionContext, "hasEntries": !chunk.isEmpty], chunk, section.path, number, total),
+                     listContext(["section": sectionValue, "hasEntries": .flag(!chunk.isEmpty)], chunk, pages, number),
                      shows: .entries(chunk), feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
             for (i, item) in entries.enumerated() {
-                var context: [String: Any] = ["entry": entryContext(item, section: section)]
+                var context: [String: TemplateValue] = ["entry": entryContext(item, section: section)]
                 if section.kind == .posts {
-                    if i > 0 { context["newer"] = ["title": entries[i - 1].entry.title, "url": url(entries[i - 1].entry.path)] }
-                    if i + 1 < entries.count { context["older"] = ["title": entries[i + 1].entry.title, "url": url(entries[i + 1].entry.path)] }
+                    if i > 0 { context["newer"] = ["title": .text(entries[i - 1].entry.title), "url": .text(url(entries[i - 1].entry.path))] }
+                    if i + 1 < entries.count { context["older"] = ["title": .text(entries[i + 1].entry.title), "url": .text(url(entries[i + 1].entry.path))] }
                 }
                 page(item.entry.path, "entry", title: item.entry.title, description: item.summary, context,
                      shows: .entries([item] + (i > 0 ? [entries[i - 1]] : []) + (i + 1 < entries.count ? [entries[i + 1]] : [])), feeds: feeds,
@@ -231,15 +249,15 @@ struct SitePlan {
         let weekEnd = now.addingTimeInterval(Double(Self.homeDays) * 86_400)
         let weekDays = dayGroups(calendar.upcoming.filter { $0.occurrence.startInstant < weekEnd })
         let homeIntro = introHTML(content.homeIntro, content.homeIntroFile, content.homeIntroLine, from: "_index.md")
-        let sectionList: [[String: Any]] = content.sections.map { section in
-            ["title": section.title, "url": url(section.path),
-             "introHTML": CommonMark.renderInline(firstParagraph(section.intro), options: markdownOptions)]
+        let sectionList: [TemplateValue] = content.sections.map { section in
+            ["title": .text(section.title), "url": .text(url(section.path)),
+             "introHTML": .text(CommonMark.renderInline(firstParagraph(section.intro), options: markdownOptions))]
         }
         page("", "home", title: config.title, description: config.description,
-             ["introHTML": homeIntro, "latest": allPosts.prefix(Self.homeLatest).map(summaryContext),
-              "hasLatest": !allPosts.isEmpty, "sections": sectionList, "hasSections": !sectionList.isEmpty,
-              "districts": districtLinks(), "hasDistricts": !config.districts.isEmpty,
-              "days": weekDays, "hasDays": !weekDays.isEmpty, "eventsURL": url("events/")],
+             ["introHTML": .text(homeIntro), "latest": .list(allPosts.prefix(Self.homeLatest).map(summaryContext)),
+              "hasLatest": .flag(!allPosts.isEmpty), "sections": .list(sectionList), "hasSections": .flag(!sectionList.isEmpty),
+              "districts": districtLinks(), "hasDistricts": .flag(!config.districts.isEmpty),
+              "days": .list(weekDays), "hasDays": .flag(!weekDays.isEmpty), "eventsURL": .text(url("events/"))],
              shows: .calendar(Array(allPosts.prefix(Self.homeLatest))))
 
         // Tags.
@@ -254,42 +272,42 @@ struct SitePlan {
         let tagSlugs = tagged.keys.sorted()
         for slug in tagSlugs {
             let (name, items) = tagged[slug]!
-            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, total in
+            paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, pages in
                 page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "",
-                     listContext(["tag": ["name": name], "hasEntries": true], chunk, "tags/\(slug)/", number, total),
+                     listContext(["tag": ["name": .text(name)], "hasEntries": true], chunk, pages, number),
                      shows: .entries(chunk))
             }
         }
         page("tags/", "tags", title: "Tags", description: "",
-             ["tags": tagSlugs.map { ["name": tagged[$0]!.name, "url": url("tags/\($0)/"), "count": tagged[$0]!.entries.count] as [String: Any] },
-              "hasTags": !tagSlugs.isEmpty], shows: .everything)
+             ["tags": .list(tagSlugs.map { ["name": .text(tagged[$0]!.name), "url": .text(url("tags/\($0)/")), "count": .number(tagged[$0]!.entries.count)] }),
+              "hasTags": .flag(!tagSlugs.isEmpty)], shows: .everything)
 
         // Districts.
         for district in config.districts {
             let items = everything.filter { $0.entry.districts.contains(district.slug) }.sorted(by: Self.newestFirst).prefix(Self.districtLatest)
-            var districtContext: [String: Any] = ["name": district.name, "slug": district.slug,
-                                                  "summaryHTML": CommonMark.render(district.summary, options: markdownOptions, rewrite: { _ in nil }).html]
+            var districtContext: [String: TemplateValue] = ["name": .text(district.name), "slug": .text(district.slug),
+                                                            "summaryHTML": .text(CommonMark.render(district.summary, options: markdownOptions, rewrite: { _ in nil }).html)]
             if let contact = district.contact {
-                var c: [String: Any] = [:]
+                var c: [String: TemplateValue] = [:]
                 for (key, value) in [("name", contact.name), ("phone", contact.phone), ("email", contact.email),
                                      ("address", contact.address), ("text", contact.text)] {
-                    if let value { c[key] = value }
+                    if let value { c[key] = .text(value) }
                 }
-                if let phone = contact.phone { c["phoneURL"] = "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
-                districtContext["contact"] = c
+                if let phone = contact.phone { c["phoneURL"] = .text("tel:" + phone.filter { $0.isNumber || $0 == "+" }) }
+                districtContext["contact"] = .object(c)
             }
-            districtContext["icsURL"] = url("districts/\(district.slug).ics")
-            districtContext["webcalURL"] = webcal("districts/\(district.slug).ics")
+            districtContext["icsURL"] = .text(url("districts/\(district.slug).ics"))
+            districtContext["webcalURL"] = .text(webcal("districts/\(district.slug).ics"))
             let events = dayGroups(Array(calendar.upcoming.filter { calendar.events[$0.event].event.districts.contains(district.slug) }
                 .prefix(Self.upcomingOnDistrictPage)))
             page("districts/\(district.slug)/", "district", title: district.name, description: district.summary,
-                 ["district": districtContext, "entries": items.map(summaryContext), "hasEntries": !items.isEmpty,
-                  "days": events, "hasDays": !events.isEmpty], shows: .calendar(Array(items)))
+                 ["district": .object(districtContext), "entries": .list(items.map(summaryContext)), "hasEntries": .flag(!items.isEmpty),
+                  "days": .list(events), "hasDays": .flag(!events.isEmpty)], shows: .calendar(Array(items)))
         }
         page("districts/", "districts", title: "Districts", description: "",
-             ["districts": config.districts.map { ["name": $0.name, "url": url("districts/\($0.slug)/"),
-                                                    "summaryHTML": CommonMark.renderInline($0.summary, options: markdownOptions)] as [String: Any] },
-              "hasDistricts": !config.districts.isEmpty], shows: .entries([]))
+             ["districts": .list(config.districts.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/")),
+                                                          "summaryHTML": .text(CommonMark.renderInline($0.summary, options: markdownOptions))] }),
+              "hasDistricts": .flag(!config.districts.isEmpty)], shows: .entries([]))
 
         // Redirects from old URLs.
         let taken = Set(out.files.map(\.path))
@@ -305,10 +323,12 @@ struct SitePlan {
                                                        fix: "remove the alias"))
                     continue
                 }
-                var context: [String: Any] = ["target": ["url": url(item.entry.path), "absURL": absURL(item.entry.path)]]
-                context["site"] = siteContext(currentPath: item.entry.path)
-                context["page"] = ["title": item.entry.title, "description": item.summary, "url": url(item.entry.path),
-                                   "absURL": absURL(item.entry.path), "noindex": true] as [String: Any]
+                let context: TemplateValue = [
+                    "target": ["url": .text(url(item.entry.path)), "absURL": .text(absURL(item.entry.path))],
+                    "site": siteContext(currentPath: item.entry.path, out),
+                    "page": ["title": .text(item.entry.title), "description": .text(item.summary), "url": .text(url(item.entry.path)),
+                             "absURL": .text(absURL(item.entry.path)), "noindex": true],
+                ]
                 out.files.append(SiteOutput(path: file, body: .template("redirect", Deferred { context }),
                                             key: pageKey(.entries([item]), ["redirect", file])))
             }
@@ -316,17 +336,21 @@ struct SitePlan {
 
         eventOutputs(out)
         let feeds = EventFeeds(calendar: calendar, config: config)
+        // A trimmed feed also depends on the hour: which old dates it leaves out.
+        let trimmedCounts = calendar.events.map { String(feeds.trimmedCount($0)) }
         for feed in feeds.feeds() {
+            let trimmed = feed.trimmed ? feed.events.map { trimmedCounts[$0] } : []
             out.files.append(SiteOutput(path: feed.path, body: .text(Deferred {
                 feeds.text(path: feed.path, name: feed.name, description: feed.description, events: feed.events, trimmed: feed.trimmed)
-            })))
+            }), key: pageKey(.calendar([]), ["ics", feed.path, feed.trimmed ? "trimmed" : "whole"] + trimmed)))
         }
 
         // The rest.
         page("404.html", "404", title: "Page not found", description: "", [:], shows: .entries([]), index: false)
         let sitemap = out.sitemap
         out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) }), key: pageKey(.everything, ["sitemap"])))
-        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" })))
+        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" }),
+                                    key: pageKey(.entries([]), ["robots"])))
         out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) }), key: pageKey(.everything, ["search"])))
         page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything), shows: .everything)
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
@@ -341,18 +365,19 @@ struct SitePlan {
     /// Adds an HTML page: the template, its context with `site` and `page`, and its sitemap line.
     /// The context is built later, on all cores, while pages are written.
     func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String,
-                 _ extra: @autoclosure @escaping () -> [String: Any], shows inputs: PageInputs,
-                 feeds: [[String: Any]] = [], lastmod: String? = nil, index: Bool = true) {
-        let context = Deferred { [self] in
+                 _ extra: @autoclosure @escaping () -> [String: TemplateValue], shows inputs: PageInputs,
+                 feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
+        let site = siteContext(currentPath: path, out)
+        let context = Deferred { [self] () -> TemplateValue in
             var context = extra()
-            context["site"] = siteContext(currentPath: path)
-            context["page"] = ["title": title, "description": description.isEmpty ? config.description : description,
-                               "url": url(path), "absURL": absURL(path), "feeds": feeds, "noindex": !index,
-                               "isHome": path.isEmpty] as [String: Any]
-            return context
+            context["site"] = site
+            context["page"] = ["title": .text(title), "description": .text(description.isEmpty ? config.description : description),
+                               "url": .text(url(path)), "absURL": .text(absURL(path)), "feeds": .list(feeds.map(\.value)), "noindex": .flag(!index),
+                               "isHome": .flag(path.isEmpty)]
+            return .object(context)
         }
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-        let feedText = feeds.flatMap { [$0["type"] as? String ?? "", $0["title"] as? String ?? "", $0["url"] as? String ?? ""] }
+        let feedText = feeds.flatMap { [$0.type, $0.title, $0.url] }
         let key = pageKey(inputs, [template, path, title, description, lastmod ?? "-", index ? "indexed" : "noindex"] + feedText)
         out.files.append(SiteOutput(path: file, body: .template(template, context), key: key))
         if index { out.sitemap.append((path, lastmod)) }
@@ -361,26 +386,29 @@ struct SitePlan {
     // MARK: Contexts
 
     /// The `site` context, the same on every page except which menu item is current.
-    func siteContext(currentPath: String) -> TemplateValue {
+    func siteContext(currentPath: String, _ out: OutputCollector) -> TemplateValue {
+        let targets = config.nav.map { navPath($0.url) }
+        let current = targets.map { target in target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false }
+        if let site = out.sites[current] { return site }
         var site = baseSiteContext
-        site["nav"] = .list(config.nav.map { item -> TemplateValue in
-            let target = navPath(item.url)
-            let current = target.map { $0.isEmpty ? currentPath.isEmpty : currentPath.hasPrefix($0) } ?? false
-            return .object(TemplateObject(fields: ["title": .text(item.title), "url": .text(target.map(url) ?? item.url), "current": .flag(current)]))
+        site["nav"] = .list(config.nav.indices.map { i -> TemplateValue in
+            ["title": .text(config.nav[i].title), "url": .text(targets[i].map(url) ?? config.nav[i].url), "current": .flag(current[i])]
         })
-        return .object(TemplateObject(fields: site))
+        let value = TemplateValue.shared(site)
+        out.sites[current] = value
+        return value
     }
 
-    static func makeBaseSiteContext(_ plan: SitePlan) -> [String: Any] {
+    static func makeBaseSiteContext(_ plan: SitePlan) -> [String: TemplateValue] {
         let config = plan.config
-        var site: [String: Any] = ["title": config.title, "description": config.description, "language": config.language,
-                                   "baseURL": config.baseURL, "root": config.basePath, "generator": "Porchlight",
-                                   "year": String(plan.yearOfNow), "districts": plan.districtLinks(),
-                                   "sections": plan.content.sections.map { ["title": $0.title, "url": plan.url($0.path)] }]
-        site["hasNav"] = !config.nav.isEmpty
-        site["feeds"] = plan.content.sections.filter { $0.kind == .posts }.map { ["title": $0.title, "url": plan.url($0.path + "feed.xml")] }
+        var site: [String: TemplateValue] = ["title": .text(config.title), "description": .text(config.description), "language": .text(config.language),
+                                             "baseURL": .text(config.baseURL), "root": .text(config.basePath), "generator": "Porchlight",
+                                             "year": .text(String(plan.yearOfNow)), "districts": plan.districtLinks(),
+                                             "sections": .list(plan.content.sections.map { ["title": .text($0.title), "url": .text(plan.url($0.path))] })]
+        site["hasNav"] = .flag(!config.nav.isEmpty)
+        site["feeds"] = .list(plan.content.sections.filter { $0.kind == .posts }.map { ["title": .text($0.title), "url": .text(plan.url($0.path + "feed.xml"))] })
         if let notice = config.notice, notice.until.map({ plan.now.timeIntervalSince($0.instant) < 86_400 }) ?? true {
-            site["notice"] = ["text": notice.text, "html": CommonMark.renderInline(notice.text, options: [.smart])]
+            site["notice"] = ["text": .text(notice.text), "html": .text(CommonMark.renderInline(notice.text, options: [.smart]))]
         }
         return site
     }
@@ -406,13 +434,13 @@ struct SitePlan {
         }
     }
 
-    func districtLinks() -> [[String: Any]] {
-        config.districts.map { ["name": $0.name, "slug": $0.slug, "url": url("districts/\($0.slug)/")] }
+    func districtLinks() -> TemplateValue {
+        .list(config.districts.map { ["name": .text($0.name), "slug": .text($0.slug), "url": .text(url("districts/\($0.slug)/"))] })
     }
 
-    /// An entry in a list; built typed, as lists repeat it thousands of times.
+    /// An entry in a list, built once per entry (see `summaries`).
     func summaryContext(_ item: RenderedEntry) -> TemplateValue {
-        .object(TemplateObject(fields: summaryFields(item)))
+        .object(summaries[ObjectIdentifier(item)] ?? TemplateObject(fields: summaryFields(item)).hashed())
     }
 
     private func summaryFields(_ item: RenderedEntry) -> [String: TemplateValue] {
@@ -420,36 +448,34 @@ struct SitePlan {
         var fields: [String: TemplateValue] = ["title": .text(entry.title), "url": .text(url(entry.path)), "summary": .text(item.summary),
                                                "tags": tagLinks(entry), "districts": districtLinks(entry)]
         if let author = entry.author { fields["author"] = .text(author) }
-        if let date = entry.date { fields["date"] = Self.object(["iso": .text(date.iso), "display": .text(date.display)]) }
+        if let date = entry.date { fields["date"] = ["iso": .text(date.iso), "display": .text(date.display)] }
         if let image = images[entry.contentPath] { fields["image"] = image }
         if let section = entry.section, let s = content.sections.first(where: { $0.name == section }) {
-            fields["section"] = Self.object(["title": .text(s.title), "url": .text(url(s.path))])
+            fields["section"] = ["title": .text(s.title), "url": .text(url(s.path))]
         }
         return fields
     }
 
     func entryContext(_ item: RenderedEntry, section: Section?) -> TemplateValue {
-        var fields = summaryFields(item)
+        var fields = summaries[ObjectIdentifier(item)].map { Dictionary(uniqueKeysWithValues: zip($0.keys, $0.values)) } ?? summaryFields(item)
         fields["bodyHTML"] = .text(item.bodyHTML)
         fields["hasTags"] = .flag(!item.entry.tags.isEmpty)
         fields["hasDistricts"] = .flag(!item.entry.districts.isEmpty)
-        if let section { fields["section"] = Self.object(["title": .text(section.title), "url": .text(url(section.path))]) }
-        return .object(TemplateObject(fields: fields))
+        if let section { fields["section"] = ["title": .text(section.title), "url": .text(url(section.path))] }
+        return .object(fields)
     }
 
-    static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields)) }
-
     private func tagLinks(_ entry: Entry) -> TemplateValue {
-        .list(entry.tags.map { Self.object(["name": .text($0), "url": .text(url("tags/\(Slug.make($0))/"))]) })
+        .list(entry.tags.map { ["name": .text($0), "url": .text(url("tags/\(Slug.make($0))/"))] })
     }
 
     private func districtLinks(_ entry: Entry) -> TemplateValue {
         .list(entry.districts.compactMap { slug in
-            config.districts.first { $0.slug == slug }.map { Self.object(["name": .text($0.name), "url": .text(url("districts/\($0.slug)/"))]) }
+            config.districts.first { $0.slug == slug }.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/"))] }
         })
     }
 
-    private func imageContext(_ entry: Entry) -> [String: Any]? {
+    private func imageContext(_ entry: Entry) -> TemplateValue? {
         guard let image = entry.image else { return nil }
         var src = image
         if image.hasPrefix("/") {
@@ -464,37 +490,46 @@ struct SitePlan {
             case .keep: break
             }
         }
-        return ["url": src, "alt": entry.imageAlt ?? ""]
+        return ["url": .text(src), "alt": .text(entry.imageAlt ?? "")]
     }
 
-    /// Splits a list into pages of `perPage`, giving each its path, entries, number and the number of pages.
+    /// The pages of a paginated list with their links, built once for all of its pages (a long list has hundreds).
+    struct PageLinks {
+        let urls: [String]
+        /// One link per page, none of them current.
+        let links: [TemplateValue]
+        var count: Int { urls.count }
+    }
+
+    /// Splits a list into pages of `perPage`, giving each its path, entries, number and the list's pages.
     private func paginate(_ basePath: String, _ items: [RenderedEntry], perPage: Int,
-                          _ makePage: (String, [RenderedEntry], Int, Int) -> Void) {
+                          _ makePage: (String, [RenderedEntry], Int, PageLinks) -> Void) {
         let starts = Array(stride(from: 0, to: max(items.count, 1), by: perPage))
+        let paths = starts.indices.map { $0 == 0 ? basePath : "\(basePath)page/\($0 + 1)/" }
+        let urls = paths.map(url)
+        let links: [TemplateValue] = urls.count < 2 ? [] : urls.indices.map { .shared(["number": .number($0 + 1), "url": .text(urls[$0]), "current": false]) }
+        let pages = PageLinks(urls: urls, links: links)
         for (i, start) in starts.enumerated() {
             let chunk = Array(items[start..<min(start + perPage, items.count)])
-            let number = i + 1
-            makePage(number == 1 ? basePath : "\(basePath)page/\(number)/", chunk, number, starts.count)
+            makePage(paths[i], chunk, i + 1, pages)
         }
     }
 
     /// One page of a paginated list: its entries, and the links to the other pages when there are several.
-    private func listContext(_ base: [String: Any], _ chunk: [RenderedEntry], _ basePath: String, _ number: Int, _ total: Int) -> [String: Any] {
+    private func listContext(_ base: [String: TemplateValue], _ chunk: [RenderedEntry], _ pages: PageLinks, _ number: Int) -> [String: TemplateValue] {
         var context = base
-        context["entries"] = chunk.map(summaryContext)
-        if total > 1 { context["pagination"] = pagination(basePath, current: number, total: total) }
+        context["entries"] = .list(chunk.map(summaryContext))
+        if pages.count > 1 { context["pagination"] = pagination(pages, current: number) }
         return context
     }
 
-    private func pagination(_ sectionPath: String, current: Int, total: Int) -> TemplateValue {
-        func pageURL(_ n: Int) -> String { url(n == 1 ? sectionPath : "\(sectionPath)page/\(n)/") }
-        var fields: [String: TemplateValue] = [
-            "current": .number(current), "total": .number(total),
-            "pages": .list((1...total).map { Self.object(["number": .number($0), "url": .text(pageURL($0)), "current": .flag($0 == current)]) }),
-        ]
-        if current > 1 { fields["prev"] = .text(pageURL(current - 1)) }
-        if current < total { fields["next"] = .text(pageURL(current + 1)) }
-        return Self.object(fields)
+    private func pagination(_ pages: PageLinks, current: Int) -> TemplateValue {
+        var links = pages.links
+        links[current - 1] = ["number": .number(current), "url": .text(pages.urls[current - 1]), "current": true]
+        var fields: [String: TemplateValue] = ["current": .number(current), "total": .number(pages.count), "pages": .list(links)]
+        if current > 1 { fields["prev"] = .text(pages.urls[current - 2]) }
+        if current < pages.count { fields["next"] = .text(pages.urls[current]) }
+        return .object(fields)
     }
 
     private func firstParagraph(_ markdown: String) -> String {
@@ -543,8 +578,13 @@ struct SitePlan {
         return out + "</urlset>\n"
     }
 
+    /// `JSONText.quote`, without its walk over scalars for the usual text that needs no escaping.
+    private static func quote(_ s: String) -> String {
+        s.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") } ? JSONText.quote(s) : "\"" + s + "\""
+    }
+
     private func searchJSON(_ items: [RenderedEntry]) -> String {
-        let q = JSONText.quote
+        let q = Self.quote
         var rows = items.sorted { $0.entry.path < $1.entry.path }.map { item -> String in
             var row = "{\"title\": \(q(item.entry.title)), \"url\": \(q(url(item.entry.path))), \"summary\": \(q(item.summary))"
             if let date = item.entry.date { row += ", \"date\": \(q(date.dateOnly))" }
@@ -567,25 +607,25 @@ struct SitePlan {
     static let searchPageLimit = 500
 
     /// The search page lists everything as plain links, for readers without JavaScript; newest first, capped.
-    private func searchContext(_ items: [RenderedEntry]) -> [String: Any] {
-        var groups: [[String: Any]] = []
+    private func searchContext(_ items: [RenderedEntry]) -> [String: TemplateValue] {
+        var groups: [TemplateValue] = []
         var shown = 0
         for section in content.sections {
             let entries = ordered(section).prefix(max(0, Self.searchPageLimit - shown))
             shown += entries.count
             if !entries.isEmpty {
-                groups.append(["title": section.title, "items": entries.map { ["title": $0.entry.title, "url": url($0.entry.path),
-                                                                                 "date": $0.entry.date?.display ?? ""] as [String: Any] }])
+                groups.append(["title": .text(section.title), "items": .list(entries.map { ["title": .text($0.entry.title), "url": .text(url($0.entry.path)),
+                                                                                                "date": .text($0.entry.date?.display ?? "")] })])
             }
         }
         let pages = content.pages.compactMap { rendered[$0.contentPath] }.sorted(by: Self.byWeight)
         if !pages.isEmpty {
-            groups.append(["title": "Pages", "items": pages.map { ["title": $0.entry.title, "url": url($0.entry.path), "date": ""] as [String: Any] }])
+            groups.append(["title": "Pages", "items": .list(pages.map { ["title": .text($0.entry.title), "url": .text(url($0.entry.path)), "date": ""] })])
         }
         if !calendar.events.isEmpty {
-            groups.append(["title": "Events", "items": calendar.events.map { ["title": $0.event.title, "url": url(eventPath($0.event)), "date": ""] as [String: Any] }])
+            groups.append(["title": "Events", "items": .list(calendar.events.map { ["title": .text($0.event.title), "url": .text(url(eventPath($0.event))), "date": ""] })])
         }
-        return ["groups": groups, "more": items.count > Self.searchPageLimit]
+        return ["groups": .list(groups), "more": .flag(items.count > Self.searchPageLimit)]
     }
 }
 

@@ -307,11 +307,13 @@ struct TemplateLibrary: Sendable {
         if name.currentOnly {
             if case let .object(object) = stack.last { found = object[first] }
         } else {
-            for value in stack.reversed() {
-                if case let .object(object) = value, let child = object[first] {
+            var i = stack.count - 1
+            while i >= 0 {
+                if case let .object(object) = stack[i], let child = object[first] {
                     found = child
                     break
                 }
+                i -= 1
             }
         }
         for part in name.parts.dropFirst() {

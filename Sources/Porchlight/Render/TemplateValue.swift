@@ -23,14 +23,49 @@ enum TemplateValue: Sendable {
     }
 }
 
+/// Literals, so contexts are written as plainly as Swift dictionaries but built typed, with no conversion.
+extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    init(stringLiteral value: String) { self = .text(value) }
+    init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
+    init(booleanLiteral value: Bool) { self = .flag(value) }
+    init(integerLiteral value: Int) { self = .number(value) }
+    init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    init(dictionaryLiteral elements: (String, TemplateValue)...) { self = .object(TemplateObject(pairs: elements)) }
+
+    /// Named values built as a dictionary.
+    static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields)) }
+
+    /// An object many pages share, fingerprinted once (see `TemplateObject.hashed`).
+    static func shared(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields).hashed()) }
+}
+
 /// Named values with their keys sorted, so lookups are a short scan and the order is stable for fingerprints.
-struct TemplateObject: Sendable {
+/// A class, so that rendering, which passes objects around constantly, retains one reference rather than two arrays.
+final class TemplateObject: Sendable {
     let keys: [String]
     let values: [TemplateValue]
+    /// The object's own fingerprint, for objects many pages share, so each page's fingerprint need not walk them again.
+    let fingerprint: UInt64?
+
+    private init(keys: [String], values: [TemplateValue], fingerprint: UInt64?) {
+        self.keys = keys
+        self.values = values
+        self.fingerprint = fingerprint
+    }
 
     init(fields: [String: TemplateValue]) {
         keys = fields.keys.sorted()
         values = keys.map { fields[$0]! }
+        fingerprint = nil
+    }
+
+    /// Pairs with distinct keys, sorted here.
+    init(pairs: [(String, TemplateValue)]) {
+        let sorted = pairs.sorted { $0.0 < $1.0 }
+        keys = sorted.map(\.0)
+        values = sorted.map(\.1)
+        fingerprint = nil
     }
 
     init(_ dictionary: [String: Any]) {
@@ -46,6 +81,14 @@ struct TemplateObject: Sendable {
         }
         self.keys = keys
         self.values = values
+        fingerprint = nil
+    }
+
+    /// The object with its fingerprint taken once.
+    func hashed() -> TemplateObject {
+        var f = Fingerprint()
+        f.add(.object(self))
+        return TemplateObject(keys: keys, values: values, fingerprint: f.value)
     }
 
     subscript(_ key: String) -> TemplateValue? {
