@@ -39,25 +39,35 @@ public struct SiteWatcher: Sendable {
         var last = start ?? snapshot()
         let clock = ContinuousClock()
         let doorbell = Doorbell(folders: folders.map { siteFolder.appendingPathComponent($0).path })
+        var lastWalk = clock.now
         while !Task.isCancelled {
             var now: Snapshot
             if let doorbell {
-                let wake = clock.now.advanced(by: interval)
-                var rang = false
-                while !rang, clock.now < wake {
-                    rang = doorbell.rang()
-                    if !rang { do { try await Task.sleep(for: .milliseconds(5)) } catch { return } }
+                // The kernel names what changed; walking everything is the safety net, now and then.
+                let wake = clock.now.advanced(by: doorbell.isComplete ? Self.safetyWalk : interval)
+                var news = Doorbell.News()
+                while news.isEmpty, clock.now < wake {
+                    news = doorbell.news()
+                    if news.isEmpty { do { try await Task.sleep(for: .milliseconds(5)) } catch { return } }
                 }
-                if rang {
-                    // Settled once the kernel reports nothing more for a moment; then one walk finds what changed.
+                if !news.isEmpty {
+                    // Settled once the kernel reports nothing more for a moment.
                     let deadline = clock.now.advanced(by: longestWait)
-                    repeat {
+                    while clock.now < deadline {
                         do { try await Task.sleep(for: Self.doorbellQuiet) } catch { return }
-                    } while doorbell.rang() && clock.now < deadline
-                    doorbell.watchFolders()
+                        let more = doorbell.news()
+                        if more.isEmpty { break }
+                        news.merge(more)
+                    }
                 }
-                // Without a ring this is the safety net for changes the kernel did not report.
-                now = snapshot()
+                if news.needsWalk || news.isEmpty || clock.now - lastWalk > Self.safetyWalk {
+                    if news.needsWalk { doorbell.watchFolders() }
+                    now = snapshot()
+                    lastWalk = clock.now
+                } else {
+                    now = last
+                    for path in news.paths { update(&now, absolutePath: path) }
+                }
                 guard now != last else { continue }
             } else {
                 do { try await Task.sleep(for: interval) } catch { return }
@@ -76,6 +86,27 @@ public struct SiteWatcher: Sendable {
             if !paths.isEmpty { await changed(paths) }
         }
     }
+
+    /// With the kernel watching every folder, how often everything is walked anyway, in case it missed something.
+    static let safetyWalk = Duration.seconds(5)
+
+    /// Brings one file's entry in a snapshot up to date (a path the kernel named).
+    private func update(_ snapshot: inout Snapshot, absolutePath: String) {
+        let root = siteFolder.path + "/"
+        guard absolutePath.hasPrefix(root) else { return }
+        let relative = String(absolutePath.dropFirst(root.count))
+        let name = relative.split(separator: "/").last.map(String.init) ?? relative
+        guard folders.contains(where: { relative.hasPrefix($0 + "/") }), Self.isWatched(name: name) else { return }
+        var info = stat()
+        if stat(absolutePath, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+            snapshot[relative] = Stamp(info)
+        } else {
+            snapshot[relative] = nil
+        }
+    }
+
+    /// Hidden files and editor droppings (`.x.swp`, `x~`, `#x#`) are left out, as the content reader leaves them out.
+    static func isWatched(name: String) -> Bool { !name.hasPrefix(".") && !name.hasPrefix("#") && !name.hasSuffix("~") }
 
     /// How long the kernel must report nothing before a change counts as settled: an editor's save is a few
     /// events within a millisecond or two.
@@ -97,10 +128,9 @@ public struct SiteWatcher: Sendable {
         return paths.sorted()
     }
 
-    /// Hidden files and editor droppings (`.x.swp`, `x~`, `#x#`) are left out, as the content reader leaves them out.
     private static func walk(_ path: String, relative: String, into out: inout Snapshot) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        for name in names where !name.hasPrefix(".") && !name.hasPrefix("#") && !name.hasSuffix("~") {
+        for name in names where isWatched(name: name) {
             let full = path + "/" + name
             let rel = relative + "/" + name
             var info = stat()
@@ -128,11 +158,27 @@ extension SiteWatcher.Stamp {
     }
 }
 
-/// Rings when anything changes in the watched folders (inotify on Linux; nil elsewhere, where polling does the work).
+/// Tells what changed in the watched folders (inotify on Linux; nil elsewhere, where polling does the work).
 final class Doorbell: @unchecked Sendable {
+    /// What the kernel reported since the last look: the files named, and whether only a walk can tell the rest
+    /// (a folder appeared or moved, or the kernel's queue overflowed).
+    struct News {
+        var paths: Set<String> = []
+        var needsWalk = false
+        var isEmpty: Bool { paths.isEmpty && !needsWalk }
+        mutating func merge(_ other: News) {
+            paths.formUnion(other.paths)
+            needsWalk = needsWalk || other.needsWalk
+        }
+    }
+
     #if os(Linux)
     private let fd: Int32
     private let folders: [String]
+    /// The folder each watch stands for.
+    private var watched: [Int32: String] = [:]
+    /// Whether every folder has a watch (the kernel limits how many a user may have).
+    private(set) var isComplete = true
 
     init?(folders: [String]) {
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -143,29 +189,52 @@ final class Doorbell: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Watches every folder below the watched ones; run again after a change, as new folders may have appeared.
+    /// Watches every folder below the watched ones; run again when new folders may have appeared.
     func watchFolders() {
         let mask = UInt32(IN_CREATE | IN_DELETE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB)
+        var complete = true
         func add(_ path: String) {
-            guard inotify_add_watch(fd, path, mask) >= 0 else { return }
+            let wd = inotify_add_watch(fd, path, mask)
+            guard wd >= 0 else { complete = false; return }
+            watched[wd] = path
             for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where !name.hasPrefix(".") {
                 var info = stat()
                 if stat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { add(path + "/" + name) }
             }
         }
-        for folder in folders { add(folder) }
+        for folder in folders where FileManager.default.fileExists(atPath: folder) { add(folder) }
+        isComplete = complete
     }
 
-    /// True when the kernel reported changes since the last call.
-    func rang() -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        var any = false
-        while read(fd, &buffer, buffer.count) > 0 { any = true }
-        return any
+    /// Reads the kernel's events since the last call.
+    func news() -> News {
+        var news = News()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            guard count > 0 else { break }
+            var offset = 0
+            buffer.withUnsafeBytes { bytes in
+                while offset + MemoryLayout<inotify_event>.size <= count {
+                    let event = bytes.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let nameStart = offset + MemoryLayout<inotify_event>.size
+                    let nameBytes = bytes[nameStart..<min(nameStart + Int(event.len), count)].prefix { $0 != 0 }
+                    let name = String(decoding: nameBytes, as: UTF8.self)
+                    if event.mask & UInt32(IN_Q_OVERFLOW) != 0 || event.mask & UInt32(IN_ISDIR) != 0 {
+                        news.needsWalk = true
+                    } else if let folder = watched[event.wd], !name.isEmpty {
+                        news.paths.insert(folder + "/" + name)
+                    }
+                    offset = nameStart + Int(event.len)
+                }
+            }
+        }
+        return news
     }
     #else
     init?(folders: [String]) { return nil }
+    var isComplete: Bool { false }
     func watchFolders() {}
-    func rang() -> Bool { false }
+    func news() -> News { News() }
     #endif
 }

@@ -267,22 +267,43 @@ struct ServedFolder {
     }
 
     #if os(Linux)
-    @Test func theKernelRingsTheDoorbellForEditsInNewFoldersToo() throws {
+    @Test func theKernelNamesEditsAndNewFolders() throws {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("porchlight-bell-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: site) }
         let content = site.appendingPathComponent("Content")
         try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
         let bell = try #require(Doorbell(folders: [content.path]))
-        #expect(!bell.rang())
+        #expect(bell.news().isEmpty)
         try Data("a".utf8).write(to: content.appendingPathComponent("site.yml"))
-        #expect(bell.rang())
-        #expect(!bell.rang(), "a ring is heard once")
+        let edit = bell.news()
+        #expect(edit.paths == [content.path + "/site.yml"] && !edit.needsWalk)
+        #expect(bell.news().isEmpty, "news is told once")
         let letters = content.appendingPathComponent("letters")
         try FileManager.default.createDirectory(at: letters, withIntermediateDirectories: true)
-        #expect(bell.rang())
+        #expect(bell.news().needsWalk, "a new folder's files are found by walking it")
         bell.watchFolders()
         try Data("b".utf8).write(to: letters.appendingPathComponent("one.md"))
-        #expect(bell.rang())
+        #expect(bell.news().paths == [letters.path + "/one.md"])
+    }
+
+    /// Kernel-named changes keep the snapshot exact: the same paths a full walk finds, droppings left out.
+    @Test func theWatcherReportsWhatTheKernelNamed() async throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("porchlight-named-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: site) }
+        let letters = site.appendingPathComponent("Content/letters")
+        try FileManager.default.createDirectory(at: letters, withIntermediateDirectories: true)
+        try Data("a".utf8).write(to: letters.appendingPathComponent("one.md"))
+        try Data("a".utf8).write(to: letters.appendingPathComponent("two.md"))
+        let watcher = SiteWatcher(siteFolder: site, interval: .seconds(30))
+        let reports = Locked<[[String]]>([])
+        let task = Task { await watcher.watch { paths in reports.withLock { $0.append(paths) } } }
+        defer { task.cancel() }
+        try await Task.sleep(for: .milliseconds(200))
+        try Data("bb".utf8).write(to: letters.appendingPathComponent("one.md"))
+        try FileManager.default.removeItem(at: letters.appendingPathComponent("two.md"))
+        try Data("x".utf8).write(to: letters.appendingPathComponent(".one.md.swp"))
+        for _ in 0..<100 where reports.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(reports.withLock { $0 } == [["Content/letters/one.md", "Content/letters/two.md"]])
     }
     #endif
 }

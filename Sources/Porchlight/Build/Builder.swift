@@ -43,13 +43,13 @@ public enum Builder {
         clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
         assignPaths(&content, problems: problems)
-        let rendered = renderMarkdown(content, cache: options.cache, problems: problems)
+        let (rendered, resolver) = renderMarkdown(content, cache: options.cache, problems: problems)
         clock.mark("render markdown")
         let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
         clock.mark("expand events")
         guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
 
-        let plan = SitePlan(content: content, rendered: rendered, theme: theme, calendar: calendar, now: options.now, problems: problems)
+        let plan = SitePlan(content: content, rendered: rendered, resolver: resolver, theme: theme, calendar: calendar, now: options.now, problems: problems)
         let outputs = plan.outputs()
         clock.mark("plan pages")
         let nextChange = nextChange(content: content, calendar: calendar, now: options.now)
@@ -83,7 +83,7 @@ public enum Builder {
             problems.add(.error(SourceLocation(path: file), "the folder Content/\(section.name)/ has a name Porchlight uses for its own pages",
                                 fix: "rename the folder, e.g. Content/\(section.name)-pages/"))
         }
-        func claim(_ entry: inout Entry, _ path: String) {
+        func claim(_ entry: Entry, _ path: String) {
             entry.path = path
             if let owner = owners[path] {
                 problems.add(entry.file.error(line: 1, "this page and \(owner) would both be published at /\(path)",
@@ -95,7 +95,7 @@ public enum Builder {
         for s in content.sections.indices {
             for e in content.sections[s].entries.indices {
                 let entry = content.sections[s].entries[e]
-                claim(&content.sections[s].entries[e], "\(content.sections[s].name)/\(entry.slug)/")
+                claim(entry, "\(content.sections[s].name)/\(entry.slug)/")
             }
         }
         var eventOwners: [String: String] = [:]
@@ -115,13 +115,13 @@ public enum Builder {
                 problems.add(content.pages[p].file.error(line: 1, "the page would be published at /\(slug)/, which is already a section or a page Porchlight makes",
                                                          fix: "add another \"slug:\" to its front matter"))
             }
-            claim(&content.pages[p], "\(slug)/")
+            claim(content.pages[p], "\(slug)/")
         }
     }
 
     /// Renders every body on all cores; link problems come back with the file's real line numbers.
     /// With a cache, a body is rendered again only when its file, address or what its links point at changed.
-    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, problems: Problems) -> [String: RenderedEntry] {
+    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, problems: Problems) -> (rendered: [String: RenderedEntry], resolver: LinkResolver) {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
             .map { String($0.location.path.dropFirst("Content/".count)) })
         let resolver = linkResolver(content, unreadable: unreadable)
@@ -164,7 +164,7 @@ public enum Builder {
             }
             problems.add(contentsOf: diagnostics)
         }
-        return byPath
+        return (byPath, resolver)
     }
 
     /// Everything a link in Markdown may point at; `unreadable` are files whose own errors are already reported.

@@ -1,31 +1,42 @@
 import Foundation
 
-/// A letter or page: front matter read and checked, body still Markdown.
-public struct Entry: Sendable {
+/// A letter or page: front matter read and checked, body still Markdown. A class: every stage and page shares one,
+/// and only `path` changes, once, before the entry is shared between threads.
+public final class Entry: @unchecked Sendable {
     /// Path below `Content/`, with `/` separators (`letters/2024-11-05-thanks.md`).
-    public var contentPath: String
-    public var file: SourceFile
+    public let contentPath: String
+    public let file: SourceFile
     /// The section folder, or nil for a page at the top of `Content/`.
-    public var section: String?
-    public var title: String
-    public var date: ContentDate?
-    public var author: String?
-    public var summary: String?
-    public var tags: [String]
-    public var districts: [String]
-    public var draft: Bool
-    public var publishDate: ContentDate?
-    public var slug: String
-    public var weight: Int?
-    public var aliases: [(path: String, line: Int, column: Int)]
-    public var image: String?
-    public var imageAlt: String?
+    public let section: String?
+    public let title: String
+    public let date: ContentDate?
+    public let author: String?
+    public let summary: String?
+    public let tags: [String]
+    public let districts: [String]
+    public let draft: Bool
+    public let publishDate: ContentDate?
+    public let slug: String
+    public let weight: Int?
+    public let aliases: [(path: String, line: Int, column: Int)]
+    public let image: String?
+    public let imageAlt: String?
     /// The Markdown after the front matter: a part of `file.text`, sharing its memory.
-    public var body: Substring
+    public let body: Substring
     /// The file's line on which the Markdown body starts, so cmark's lines map back to the file.
-    public var bodyLine: Int
+    public let bodyLine: Int
     /// Site path without the base path, ending in `/` (`letters/thanks/`).
     public var path: String = ""
+
+    init(contentPath: String, file: SourceFile, section: String?, title: String, date: ContentDate?, author: String?,
+         summary: String?, tags: [String], districts: [String], draft: Bool, publishDate: ContentDate?, slug: String,
+         weight: Int?, aliases: [(path: String, line: Int, column: Int)], image: String?, imageAlt: String?,
+         body: Substring, bodyLine: Int) {
+        self.contentPath = contentPath; self.file = file; self.section = section; self.title = title; self.date = date
+        self.author = author; self.summary = summary; self.tags = tags; self.districts = districts; self.draft = draft
+        self.publishDate = publishDate; self.slug = slug; self.weight = weight; self.aliases = aliases; self.image = image
+        self.imageAlt = imageAlt; self.body = body; self.bodyLine = bodyLine
+    }
 
     static let fields = ["title", "date", "author", "summary", "tags", "districts", "draft", "publishDate",
                          "slug", "weight", "aliases", "image", "imageAlt"]

@@ -75,14 +75,16 @@ struct SitePlan {
     /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
     private(set) var images: [String: TemplateValue] = [:]
 
-    init(content: SiteContent, rendered: [String: RenderedEntry], theme: Theme, calendar: SiteCalendar, now: Date, problems: Problems) {
+    /// `resolver` is the one the bodies were rendered with (when a plan is made, no file failed, so none is unreadable).
+    init(content: SiteContent, rendered: [String: RenderedEntry], resolver: LinkResolver, theme: Theme, calendar: SiteCalendar, now: Date,
+         problems: Problems) {
         self.content = content
         self.rendered = rendered
         self.theme = theme
         self.calendar = calendar
         self.now = now
         self.problems = problems
-        resolver = Builder.linkResolver(content)
+        self.resolver = resolver
         var orderedSections: [String: [RenderedEntry]] = [:]
         for section in content.sections { orderedSections[section.name] = Self.order(section, rendered) }
         self.orderedSections = orderedSections
