@@ -41,7 +41,7 @@ struct IncrementalBuildTests {
             let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
             try lines.map { $0.hasPrefix(prefix) ? new : $0 }.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
         }
-        switch Int.random(in: 0..<11, using: &random) {
+        switch Int.random(in: 0..<12, using: &random) {
         case 0: try append("Content/letters/2026-06-01-summer.md", "\nAnother paragraph, round \(round).\n")
         case 1: try replace("Content/programs/parks.md", "title: Safe Parks", "title: Safe Parks \(round)")
         case 2: try replace("Content/letters/2026-01-10-new-year.md", "tags: [Planning", "tags: [Round\(round), Planning")
@@ -59,6 +59,7 @@ struct IncrementalBuildTests {
             try replaceLine("Content/letters/2026-06-01-summer.md", "summary:", "summary: Summer, round \(round).")
             try replaceLine("Content/letters/2026-06-01-summer.md", "title:", "title: Summer programs \(round)")
         case 9: try replaceLine("Content/letters/_index.md", "title:", "title: Letters, round \(round)")
+        case 10: try replaceLine("Content/programs/parks.md", "weight:", "weight: \(round % 2 == 0 ? 0 : 5)")
         default:
             let letters = try fm.contentsOfDirectory(atPath: site.appendingPathComponent("Content/letters").path).filter { $0.contains("-letter-") }
             if let victim = letters.sorted().first { try fm.removeItem(at: site.appendingPathComponent("Content/letters/\(victim)")) }
@@ -95,6 +96,29 @@ struct IncrementalBuildTests {
             for (path, data) in b where a[path] != data { Issue.record("round \(round): \(path) differs from a full build") }
         }
         #expect(reused > 0, "the incremental builds never reused a page")
+    }
+}
+
+/// Pages keyed on what lists show (search) notice a change of order that no title, summary or date shows.
+struct ListingKeyTests {
+    @Test func aNewWeightReordersTheSearchPage() throws {
+        let fm = FileManager.default
+        let work = fm.temporaryDirectory.appendingPathComponent("listing-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: work) }
+        let site = work.appendingPathComponent("site")
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        try fm.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+        let output = work.appendingPathComponent("out")
+        #expect(Builder.build(BuildOptions(siteFolder: site, output: output, now: testNow)).succeeded)
+        let parks = site.appendingPathComponent("Content/programs/parks.md")
+        try String(contentsOf: parks, encoding: .utf8).replacingOccurrences(of: "weight: 2", with: "weight: 0")
+            .write(to: parks, atomically: true, encoding: .utf8)
+        #expect(Builder.build(BuildOptions(siteFolder: site, output: output, now: testNow)).succeeded)
+        let fresh = work.appendingPathComponent("fresh")
+        #expect(Builder.build(BuildOptions(siteFolder: site, output: fresh, now: testNow)).succeeded)
+        let page = "search/index.html"
+        let incremental = try Data(contentsOf: output.appendingPathComponent(page)), full = try Data(contentsOf: fresh.appendingPathComponent(page))
+        #expect(incremental == full)
     }
 }
 

@@ -22,3 +22,9 @@ private final class ResultSlots<T>: @unchecked Sendable {
     }
     func values() -> [T] { slots.map { $0! } }
 }
+
+/// A value handed to `parallelMap` that the compiler cannot prove safe to share; for values only read while it runs.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

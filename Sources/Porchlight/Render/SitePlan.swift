@@ -72,6 +72,8 @@ struct SitePlan {
     private(set) var calendarKey: UInt64 = 0
     /// Sums up every entry.
     private(set) var entriesKey: UInt64 = 0
+    /// Sums up what lists show of every entry (its summary object): title, address, summary, date, section, tags.
+    private(set) var listingKey: UInt64 = 0
     /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
     private(set) var images: [String: TemplateValue] = [:]
 
@@ -99,7 +101,20 @@ struct SitePlan {
         }
         entriesKey = all.value
         baseSiteContext = Self.makeBaseSiteContext(self)
-        for item in rendered.values { summaries[ObjectIdentifier(item)] = TemplateObject(fields: summaryFields(item)).hashed() }
+        // Summaries only read what is settled by now, so they are built on all cores.
+        let items = Array(rendered.values)
+        let plan = UncheckedSendable(self)
+        let built = items.parallelMap { TemplateObject(fields: plan.value.summaryFields($0)).hashed() }
+        for (item, summary) in zip(items, built) { summaries[ObjectIdentifier(item)] = summary }
+        var listing = Fingerprint()
+        for entry in content.sections.flatMap(\.entries) + content.pages {
+            // The weight too: it orders pages sections.
+            if let item = rendered[entry.contentPath], let summary = summaries[ObjectIdentifier(item)] {
+                listing.add(summary.fingerprint ?? 0)
+                listing.add(String(entry.weight ?? Int.min))
+            }
+        }
+        listingKey = listing.value
         for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
     }
 
@@ -195,8 +210,9 @@ struct SitePlan {
     func outputs() -> [SiteOutput] {
         let out = OutputCollector()
         func page(_ path: String, _ template: String, title: String, description: String, _ extra: @autoclosure @escaping () -> [String: TemplateValue],
-                  shows inputs: PageInputs, feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
-            addPage(out, path, template, title: title, description: description, extra(), shows: inputs, feeds: feeds, lastmod: lastmod, index: index)
+                  shows inputs: PageInputs, parameters: [String] = [], feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
+            addPage(out, path, template, title: title, description: description, extra(), shows: inputs, parameters: parameters, feeds: feeds,
+                    lastmod: lastmod, index: index)
         }
         let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
         func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
@@ -350,11 +366,17 @@ struct SitePlan {
         // The rest.
         page("404.html", "404", title: "Page not found", description: "", [:], shows: .entries([]), index: false)
         let sitemap = out.sitemap
-        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) }), key: pageKey(.everything, ["sitemap"])))
+        var sitemapKey = Fingerprint()
+        for (path, lastmod) in sitemap { sitemapKey.add(path); sitemapKey.add(lastmod ?? "-") }
+        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) }),
+                                    key: pageKey(.entries([]), ["sitemap", String(sitemapKey.value)])))
         out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" }),
                                     key: pageKey(.entries([]), ["robots"])))
-        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) }), key: pageKey(.everything, ["search"])))
-        page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything), shows: .everything)
+        // Search shows what lists show of entries, and events with their next dates: a body edit leaves it as it is.
+        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) }),
+                                    key: pageKey(.calendar([]), ["search", String(listingKey)])))
+        page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything),
+             shows: .calendar([]), parameters: [String(listingKey)])
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
             out.files.append(SiteOutput(path: "assets/" + path, body: .data(data)))
         }
@@ -367,7 +389,7 @@ struct SitePlan {
     /// Adds an HTML page: the template, its context with `site` and `page`, and its sitemap line.
     /// The context is built later, on all cores, while pages are written.
     func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String,
-                 _ extra: @autoclosure @escaping () -> [String: TemplateValue], shows inputs: PageInputs,
+                 _ extra: @autoclosure @escaping () -> [String: TemplateValue], shows inputs: PageInputs, parameters: [String] = [],
                  feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
         let site = siteContext(currentPath: path, out)
         let context = Deferred { [self] () -> TemplateValue in
@@ -380,7 +402,7 @@ struct SitePlan {
         }
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
         let feedText = feeds.flatMap { [$0.type, $0.title, $0.url] }
-        let key = pageKey(inputs, [template, path, title, description, lastmod ?? "-", index ? "indexed" : "noindex"] + feedText)
+        let key = pageKey(inputs, [template, path, title, description, lastmod ?? "-", index ? "indexed" : "noindex"] + feedText + parameters)
         out.files.append(SiteOutput(path: file, body: .template(template, context), key: key))
         if index { out.sitemap.append((path, lastmod)) }
     }
