@@ -531,7 +531,9 @@ struct SitePlan {
         let starts = Array(stride(from: 0, to: max(items.count, 1), by: perPage))
         let paths = starts.indices.map { $0 == 0 ? basePath : "\(basePath)page/\($0 + 1)/" }
         let urls = paths.map(url)
-        let links: [TemplateValue] = urls.count < 2 ? [] : urls.indices.map { .shared(["number": .number($0 + 1), "url": .text(urls[$0]), "current": false]) }
+        let links: [TemplateValue] = urls.count < 2 ? [] : urls.indices.map {
+            .shared(["number": .number($0 + 1), "url": .text(urls[$0]), "current": false, "gap": false])
+        }
         let pages = PageLinks(urls: urls, links: links)
         for (i, start) in starts.enumerated() {
             let chunk = Array(items[start..<min(start + perPage, items.count)])
@@ -548,13 +550,32 @@ struct SitePlan {
     }
 
     private func pagination(_ pages: PageLinks, current: Int) -> TemplateValue {
-        var links = pages.links
-        links[current - 1] = ["number": .number(current), "url": .text(pages.urls[current - 1]), "current": true]
+        let links: [TemplateValue] = Self.pageWindow(current: current, total: pages.count).map { number in
+            guard let number else { return Self.paginationGap }
+            if number == current { return ["number": .number(current), "url": .text(pages.urls[current - 1]), "current": true, "gap": false] }
+            return pages.links[number - 1]
+        }
         var fields: [String: TemplateValue] = ["current": .number(current), "total": .number(pages.count), "pages": .list(links)]
         if current > 1 { fields["prev"] = .text(pages.urls[current - 2]) }
         if current < pages.count { fields["next"] = .text(pages.urls[current]) }
         return .object(fields)
     }
+
+    /// The page numbers a list's pages link to: all of them when there are few; else the first, the last and two either
+    /// side of the current one, nil standing for the numbers left out. Linking every page made each page as long as the
+    /// list (5,000 links on each of 5,000 pages of a 100,000-letter section) and is no help to a reader either.
+    static func pageWindow(current: Int, total: Int) -> [Int?] {
+        guard total > 7 else { return Array(1...max(total, 1)) }
+        let shown = Set([1, total] + Array(max(1, current - 2)...min(total, current + 2))).sorted()
+        var out: [Int?] = []
+        for number in shown {
+            if let last = out.last ?? nil, number > last + 1 { out.append(nil) }
+            out.append(number)
+        }
+        return out
+    }
+
+    private static let paginationGap = TemplateValue.shared(["gap": true])
 
     private func firstParagraph(_ markdown: String) -> String {
         markdown.components(separatedBy: "\n\n").first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? ""
