@@ -99,15 +99,20 @@ struct IncrementalBuildTests {
     }
 }
 
+/// A folder in the temporary directory holding a copy of the good site at `site`; remove `work` when done.
+func copyOfGoodSite(_ name: String) throws -> (work: URL, site: URL) {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let site = work.appendingPathComponent("site")
+    try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+    return (work, site)
+}
+
 /// Pages keyed on what lists show (search) notice a change of order that no title, summary or date shows.
 struct ListingKeyTests {
     @Test func aNewWeightReordersTheSearchPage() throws {
-        let fm = FileManager.default
-        let work = fm.temporaryDirectory.appendingPathComponent("listing-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: work) }
-        let site = work.appendingPathComponent("site")
-        try fm.createDirectory(at: work, withIntermediateDirectories: true)
-        try fm.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+        let (work, site) = try copyOfGoodSite("listing")
+        defer { try? FileManager.default.removeItem(at: work) }
         let output = work.appendingPathComponent("out")
         #expect(Builder.build(BuildOptions(siteFolder: site, output: output, now: testNow)).succeeded)
         let parks = site.appendingPathComponent("Content/programs/parks.md")
@@ -124,13 +129,6 @@ struct ListingKeyTests {
 
 /// The preview server's cache reuses a body only while what its links point at is the same.
 struct BuildCacheTests {
-    func copyOfGoodSite() throws -> (work: URL, site: URL) {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let site = work.appendingPathComponent("site")
-        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
-        return (work, site)
-    }
 
     func build(_ site: URL, _ work: URL, _ cache: BuildCache) -> BuildReport {
         var options = BuildOptions(siteFolder: site, output: work.appendingPathComponent("out"), now: testNow)
@@ -139,7 +137,7 @@ struct BuildCacheTests {
     }
 
     @Test func aBodyIsCheckedAgainWhenTheHeadingItLinksToIsRenamed() throws {
-        let (work, site) = try copyOfGoodSite()
+        let (work, site) = try copyOfGoodSite("cache")
         defer { try? FileManager.default.removeItem(at: work) }
         let cache = BuildCache(settle: 0)
         #expect(build(site, work, cache).succeeded)
@@ -154,7 +152,7 @@ struct BuildCacheTests {
     }
 
     @Test func aBodyIsRenderedAgainWhenAPageItLinksToMoves() throws {
-        let (work, site) = try copyOfGoodSite()
+        let (work, site) = try copyOfGoodSite("cache")
         defer { try? FileManager.default.removeItem(at: work) }
         let cache = BuildCache(settle: 0)
         #expect(build(site, work, cache).succeeded)
@@ -168,7 +166,7 @@ struct BuildCacheTests {
 
     /// An in-place rewrite with the same size and modification time is still seen (by its change time, or by reading).
     @Test func aRewriteInPlaceWithTheSameSizeAndTimeIsSeen() throws {
-        let (work, site) = try copyOfGoodSite()
+        let (work, site) = try copyOfGoodSite("cache")
         defer { try? FileManager.default.removeItem(at: work) }
         let cache = BuildCache()
         #expect(build(site, work, cache).succeeded)

@@ -8,10 +8,7 @@ struct UpToDateTests {
 
     /// A copy of the good site whose files are older than the second in which a stamp cannot be trusted.
     func settledSite() throws -> (work: URL, site: URL, output: URL) {
-        let work = fm.temporaryDirectory.appendingPathComponent("uptodate-\(UUID().uuidString)")
-        try fm.createDirectory(at: work, withIntermediateDirectories: true)
-        let site = work.appendingPathComponent("site")
-        try fm.copyItem(at: Repo.fixtures.appendingPathComponent("good-site"), to: site)
+        let (work, site) = try copyOfGoodSite("uptodate")
         Thread.sleep(forTimeInterval: 1.2)
         return (work, site, work.appendingPathComponent("out"))
     }
