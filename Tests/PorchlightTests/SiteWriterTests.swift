@@ -124,4 +124,27 @@ struct SiteWriterTests {
         }
         return files
     }
+
+    /// The manifest reader takes its own lines and skips anything else, without trapping.
+    @Test func theManifestReadsItsLinesAndSkipsOthers() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let text = SiteWriter.manifestHeader + """
+            a1 0 ff 10 letters/index.html
+            1 2 3 4 a path with spaces/index.html
+            zz 1 2 3 bad.html
+            1 2 3 ffffffffffffffff too-big.html
+            1 2 3
+            12345678901234567 1 2 3 seventeen-digits.html
+
+            0 0 0 0 last.html
+            """
+        try Data(text.utf8).write(to: file)
+        let manifest = SiteWriter.readManifest(file)
+        #expect(manifest.keys.sorted() == ["a path with spaces/index.html", "last.html", "letters/index.html"])
+        let record = try #require(manifest["letters/index.html"])
+        #expect(record.key == 0xa1 && record.inputs == 0 && record.content == 0xff && record.size == 16)
+        try Data("porchlight manifest 2\n1 2 3 4 old.html\n".utf8).write(to: file)
+        #expect(SiteWriter.readManifest(file).isEmpty)
+    }
 }
