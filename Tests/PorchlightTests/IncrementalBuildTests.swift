@@ -129,20 +129,24 @@ struct ListingKeyTests {
 
 /// The preview server's cache reuses a body only while what its links point at is the same.
 struct BuildCacheTests {
-
     func build(_ site: URL, _ work: URL, _ cache: BuildCache) -> BuildReport {
         var options = BuildOptions(siteFolder: site, output: work.appendingPathComponent("out"), now: testNow)
         options.cache = cache
         return Builder.build(options)
     }
 
-    @Test func aBodyIsCheckedAgainWhenTheHeadingItLinksToIsRenamed() throws {
+    /// The good site built once with a cache that trusts stamps at once, and the page the tests edit, with its text.
+    func builtOnce() throws -> (work: URL, site: URL, cache: BuildCache, parks: URL, text: String) {
         let (work, site) = try copyOfGoodSite("cache")
-        defer { try? FileManager.default.removeItem(at: work) }
         let cache = BuildCache(settle: 0)
         #expect(build(site, work, cache).succeeded)
         let parks = site.appendingPathComponent("Content/programs/parks.md")
-        let text = try String(contentsOf: parks, encoding: .utf8)
+        return (work, site, cache, parks, try String(contentsOf: parks, encoding: .utf8))
+    }
+
+    @Test func aBodyIsCheckedAgainWhenTheHeadingItLinksToIsRenamed() throws {
+        let (work, site, cache, parks, text) = try builtOnce()
+        defer { try? FileManager.default.removeItem(at: work) }
         try text.replacingOccurrences(of: "## How it works", with: "## How it runs").write(to: parks, atomically: true, encoding: .utf8)
         let broken = build(site, work, cache)
         #expect(broken.diagnostics.contains { $0.isError && $0.location.path.hasSuffix("2026-01-10-new-year.md") && $0.message.contains("#how-it-works") },
@@ -152,12 +156,8 @@ struct BuildCacheTests {
     }
 
     @Test func aBodyIsRenderedAgainWhenAPageItLinksToMoves() throws {
-        let (work, site) = try copyOfGoodSite("cache")
+        let (work, site, cache, parks, text) = try builtOnce()
         defer { try? FileManager.default.removeItem(at: work) }
-        let cache = BuildCache(settle: 0)
-        #expect(build(site, work, cache).succeeded)
-        let parks = site.appendingPathComponent("Content/programs/parks.md")
-        let text = try String(contentsOf: parks, encoding: .utf8)
         try text.replacingOccurrences(of: "title:", with: "slug: safe-parks\ntitle:").write(to: parks, atomically: true, encoding: .utf8)
         #expect(build(site, work, cache).succeeded)
         let letter = try String(contentsOf: work.appendingPathComponent("out/letters/new-year/index.html"), encoding: .utf8)

@@ -65,7 +65,7 @@ struct YAMLNode {
         // when no key's type can matter; on any error, or a tagged or non-text key, we compose the default way.
         if let root = try? Yams.compose(yaml: text, .basic, textOnly, .utf8) {
             var budget = maximumNodes
-            if withinBudgetWithTextKeys(root, &budget) { return YAMLNode(node: root, file: file, lineOffset: lineOffset) }
+            if withinBudget(root, &budget, textKeys: true) { return YAMLNode(node: root, file: file, lineOffset: lineOffset) }
         }
         let root: Node?
         do {
@@ -91,43 +91,28 @@ struct YAMLNode {
     /// We never turn nodes into Swift values, so the constructor needs no maps (`Constructor.default` builds three dictionaries per call).
     private static var textOnly: Constructor { Constructor([:], [:], [:]) }
 
-    /// `withinBudget`, counting the same, that also asks every mapping key to be a scalar of type text:
-    /// for those both resolvers agree on which keys are the same.
-    private static func withinBudgetWithTextKeys(_ node: Node, _ budget: inout Int) -> Bool {
-        budget -= 1
-        if budget < 0 { return false }
-        switch node {
-        case .scalar, .alias: return true
-        case let .sequence(items):
-            for item in items where !withinBudgetWithTextKeys(item, &budget) { return false }
-            return true
-        case let .mapping(pairs):
-            for (key, value) in pairs {
-                guard case let .scalar(scalar) = key, textTags.contains(scalar.tag.rawValue) else { return false }
-                budget -= 1
-                if budget < 0 || !withinBudgetWithTextKeys(value, &budget) { return false }
-            }
-            return true
-        }
-    }
-
     /// A key without a tag, with `!`, quoted, or tagged `!!str`: the rule-less resolver makes each of them text.
     private static let textTags: Set<String> = [Tag.Name.implicit.rawValue, Tag.Name.nonSpecific.rawValue, Tag.Name.str.rawValue]
 
     /// Aliases share nodes, so a few lines can stand for billions of values; stop walking long before that.
     static let maximumNodes = 100_000
 
-    private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+    /// Whether the tree has at most `budget` nodes; with `textKeys`, also whether every mapping key is a scalar of
+    /// type text, for which both resolvers agree on which keys are the same.
+    private static func withinBudget(_ node: Node, _ budget: inout Int, textKeys: Bool = false) -> Bool {
         budget -= 1
         if budget < 0 { return false }
         switch node {
         case .scalar, .alias: return true
         case let .sequence(items):
-            for item in items where !withinBudget(item, &budget) { return false }
+            for item in items where !withinBudget(item, &budget, textKeys: textKeys) { return false }
             return true
         case let .mapping(pairs):
             for (key, value) in pairs {
-                if !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+                if textKeys {
+                    guard case let .scalar(scalar) = key, textTags.contains(scalar.tag.rawValue) else { return false }
+                }
+                if !withinBudget(key, &budget, textKeys: textKeys) || !withinBudget(value, &budget, textKeys: textKeys) { return false }
             }
             return true
         }
