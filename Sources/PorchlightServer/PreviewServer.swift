@@ -177,6 +177,7 @@ public final class PreviewServer: Sendable {
         var options = BuildOptions(siteFolder: configuration.siteFolder, output: output, includeDrafts: configuration.includeDrafts,
                                    now: configuration.now ?? Date(), baseURL: baseURL)
         options.cache = cache
+        options.changed = changed.isEmpty ? nil : changed
         let started = Date()
         let report = await Self.buildOffThePool(options)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

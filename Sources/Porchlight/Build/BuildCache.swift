@@ -6,6 +6,9 @@ public final class BuildCache: @unchecked Sendable {
     private let lock = NSLock()
     private var files: [String: ParsedFile] = [:]
     private var bodies: [String: RenderedBody] = [:]
+    private var last: LastBuild?
+    /// How many builds were quick updates, for tests.
+    private(set) var quickUpdates = 0
     /// How old a file's last change must be before its stamp alone is trusted (see `FileStamp.isOlder`).
     private let settle: Double
 
@@ -73,6 +76,35 @@ public final class BuildCache: @unchecked Sendable {
         let body = RenderedBody(text: rendered.entry.file.text, path: rendered.entry.path, linkKey: linkKey,
                                 anchorsSeen: anchorsSeen, rendered: rendered, diagnostics: diagnostics)
         lock.withLock { bodies[rendered.entry.contentPath] = body }
+    }
+
+    /// The diagnostics the file at `path` gave when it was last parsed, and its body when it was last rendered.
+    func diagnostics(of path: String) -> [Diagnostic] {
+        lock.withLock {
+            var found = bodies[path]?.diagnostics ?? []
+            if case let .markdown(parsed) = files[path]?.result { found += parsed.diagnostics }
+            return found
+        }
+    }
+
+    /// Keeps a file read outside `parsed` (by a quick update); `stamp` was taken before it was read.
+    func remember(_ path: String, stamp: FileStamp?, readAt: timespec, text: String, configKey: UInt64, result: ParsedResult) {
+        lock.withLock { files[path] = stamp.map { ParsedFile(stamp: $0, readAt: readAt, text: text, configKey: configKey, result: result) } }
+    }
+
+    /// The last good build, handed out once: a build takes it when it starts and keeps a new one only when it succeeds.
+    func takeLast() -> LastBuild? {
+        lock.withLock {
+            defer { last = nil }
+            return last
+        }
+    }
+
+    func keepLast(_ build: LastBuild, quick: Bool = false) {
+        lock.withLock {
+            last = build
+            if quick { quickUpdates += 1 }
+        }
     }
 
     /// Forgets files that are gone, so a long preview session does not hold on to them.

@@ -37,13 +37,16 @@ public enum Builder {
         let sources = write && options.cache == nil && options.previous == nil ? UpToDate.sourcesKey(options, startedAt: .now) : nil
         if let sources, let record = UpToDate.read(for: options, sources: sources) { return record.report }
         if write { UpToDate.remove(for: options) }
+        // The preview server's last good build: a save of a few bodies changes only their pages; anything else builds it all.
+        let last = options.cache?.takeLast()
+        if write, let last, let report = quickUpdate(options, last: last) { return report }
         let problems = Problems()
         let clock = PhaseClock()
         var content = ContentLoader.load(options, problems: problems)
         clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
         assignPaths(&content, problems: problems)
-        let (rendered, resolver) = renderMarkdown(content, cache: options.cache, problems: problems)
+        let (rendered, resolver, linkKey) = renderMarkdown(content, cache: options.cache, problems: problems)
         clock.mark("render markdown")
         let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
         clock.mark("expand events")
@@ -60,8 +63,12 @@ public enum Builder {
             return report
         }
         defer { clock.mark("render and write") }
-        var report = writeSite(outputs, content: content, theme: theme, options: options, problems: problems)
+        let kept = last.flatMap { $0.options.sameSite(as: options) ? $0.manifest : nil }
+        var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, problems: problems)
         report.nextChange = next
+        if let cache = options.cache, let manifest, report.succeeded {
+            cache.keepLast(LastBuild(options: options, plan: plan, linkKey: linkKey, manifest: manifest, report: report, nextChange: nextChange?.date))
+        }
         if let sources, report.succeeded {
             // Today's date shows on pages (the calendar, the footer's year), so a record lasts until midnight at most.
             let today = calendar.zone.local(for: options.now)
@@ -121,7 +128,8 @@ public enum Builder {
 
     /// Renders every body on all cores; link problems come back with the file's real line numbers.
     /// With a cache, a body is rendered again only when its file, address or what its links point at changed.
-    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, problems: Problems) -> (rendered: [String: RenderedEntry], resolver: LinkResolver) {
+    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, problems: Problems)
+        -> (rendered: [String: RenderedEntry], resolver: LinkResolver, linkKey: UInt64) {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
             .map { String($0.location.path.dropFirst("Content/".count)) })
         let resolver = linkResolver(content, unreadable: unreadable)
@@ -130,22 +138,7 @@ public enum Builder {
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
             if let cache, let reused = cache.rendered(entry, linkKey: linkKey, anchors: resolver.anchors) { return reused }
-            var resolver = resolver
-            let anchorLog = cache == nil ? nil : AnchorLog()
-            resolver.anchorLog = anchorLog
-            var diagnostics: [Diagnostic] = []
-            let result = CommonMark.render(entry.body, options: options) { link in
-                resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
-            }
-            var summary = entry.summary ?? ""
-            if summary.isEmpty { summary = Self.shorten(result.firstParagraph ?? "") }
-            if summary.isEmpty {
-                diagnostics.append(entry.file.warning(line: 1, "the page has no summary and no first paragraph to take one from",
-                                                      fix: "add \"summary: one sentence\" to the front matter"))
-            }
-            let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary)
-            cache?.keep(rendered, diagnostics: diagnostics, linkKey: linkKey, anchorsSeen: anchorLog?.seen ?? [:])
-            return (rendered, diagnostics)
+            return renderBody(entry, resolver: resolver, options: options, cache: cache, linkKey: linkKey)
         }
         var byPath: [String: RenderedEntry] = [:]
         for (rendered, diagnostics) in results {
@@ -164,7 +157,28 @@ public enum Builder {
             }
             problems.add(contentsOf: diagnostics)
         }
-        return (byPath, resolver)
+        return (byPath, resolver, linkKey)
+    }
+
+    /// One entry's body as HTML and its summary settled, with the problems of its links; kept in the cache when there is one.
+    static func renderBody(_ entry: Entry, resolver: LinkResolver, options: CommonMark.Options, cache: BuildCache?, linkKey: UInt64)
+        -> (RenderedEntry, [Diagnostic]) {
+        var resolver = resolver
+        let anchorLog = cache == nil ? nil : AnchorLog()
+        resolver.anchorLog = anchorLog
+        var diagnostics: [Diagnostic] = []
+        let result = CommonMark.render(entry.body, options: options) { link in
+            resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
+        }
+        var summary = entry.summary ?? ""
+        if summary.isEmpty { summary = Self.shorten(result.firstParagraph ?? "") }
+        if summary.isEmpty {
+            diagnostics.append(entry.file.warning(line: 1, "the page has no summary and no first paragraph to take one from",
+                                                  fix: "add \"summary: one sentence\" to the front matter"))
+        }
+        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary)
+        cache?.keep(rendered, diagnostics: diagnostics, linkKey: linkKey, anchorsSeen: anchorLog?.seen ?? [:])
+        return (rendered, diagnostics)
     }
 
     /// Everything a link in Markdown may point at; `unreadable` are files whose own errors are already reported.
@@ -211,22 +225,35 @@ public enum Builder {
         return cut[..<end].trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
     }
 
-    private static func writeSite(_ outputs: [SiteOutput], content: SiteContent, theme: Theme, options: BuildOptions, problems: Problems) -> BuildReport {
+    /// Writes the whole site; with the manifest of what the output folder now holds when it succeeded.
+    private static func writeSite(_ outputs: [SiteOutput], theme: Theme, options: BuildOptions, manifest: [String: SiteWriter.Record]?,
+                                  problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
         let outputPath = options.output.path
         let source = options.siteFolder.path
         if outputPath == source || source.hasPrefix(outputPath + "/")
             || outputPath.hasPrefix(source + "/Content") || outputPath.hasPrefix(source + "/Templates") {
             problems.add(.error(SourceLocation(path: outputPath), "the output folder would overwrite the site's own files",
                                 fix: "choose an output folder outside Content/ and Templates/, e.g. Public/"))
-            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+            return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil)
         }
         let writer: SiteWriter
         do {
-            writer = try SiteWriter(output: options.output, previous: options.previous)
+            writer = try SiteWriter(output: options.output, previous: options.previous, manifest: manifest)
         } catch {
             problems.add(.error(SourceLocation(path: outputPath), "\(error)", fix: "pass another --output folder"))
-            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+            return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil)
         }
+        write(outputs, with: writer, theme: theme, options: options, problems: problems)
+        guard !problems.hasErrors else { return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil) }
+        let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
+        return (BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged,
+                            filesReused: writer.filesReused), writer.manifest)
+    }
+
+    /// Renders and writes files on all cores, each only when its key or context is not the previous build's, then puts them in
+    /// place; on any failure the writer's work is discarded and the errors are in `problems`.
+    static func write(_ outputs: [SiteOutput], with writer: SiteWriter, theme: Theme, options: BuildOptions, problems: Problems) {
+        let outputPath = options.output.path
         let mediaFolder = options.siteFolder.appendingPathComponent("Content/media")
         let done = ProgressCounter(total: outputs.count, report: options.progress)
         let failures: [String?] = outputs.parallelMap { output in
@@ -255,7 +282,7 @@ public enum Builder {
         }
         if problems.hasErrors {
             writer.discard()
-            return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
+            return
         }
         do {
             try writer.commit()
@@ -263,9 +290,6 @@ public enum Builder {
             writer.discard()
             problems.add(.error(SourceLocation(path: outputPath), "could not put the new site in place: \(error)", fix: "check the permissions of the output folder"))
         }
-        let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
-        return BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged,
-                           filesReused: writer.filesReused)
     }
 }
 
@@ -334,6 +358,13 @@ extension Builder {
         }
         if let ending = calendar.upcoming.min(by: { $0.occurrence.endInstant < $1.occurrence.endInstant }) {
             candidates.append((ending.occurrence.endInstant, "\(calendar.events[ending.event].event.title) ends and leaves the upcoming events"))
+        }
+        // The home page lists the coming week, so an event coming within it changes the page.
+        let week = Double(SitePlan.homeDays) * 86_400
+        if let coming = calendar.upcoming.filter({ $0.occurrence.startInstant >= now.addingTimeInterval(week) })
+            .min(by: { $0.occurrence.startInstant < $1.occurrence.startInstant }) {
+            candidates.append((coming.occurrence.startInstant.addingTimeInterval(-week),
+                               "\(calendar.events[coming.event].event.title) comes within the week the home page lists"))
         }
         if !calendar.events.isEmpty {
             // The calendar marks today, and the home page lists the coming week, so a new day changes pages.

@@ -44,6 +44,9 @@ public struct BuildOptions: Sendable {
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// Files parsed and bodies rendered by earlier builds of the same site (the preview server's), to reuse.
     public var cache: BuildCache?
+    /// The files changed since the last build, relative to the site folder, when the caller knows them (the preview
+    /// server's watcher does): with a cache, a change to a few bodies then renders only the pages that show them.
+    public var changed: [String]?
 
     public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
         self.siteFolder = siteFolder.standardizedFileURL
@@ -81,7 +84,7 @@ enum ContentLoader {
 
         let contentFolderPath = contentFolder.path
         let cache = options.cache
-        let configKey = cache == nil ? 0 : Fingerprint.of([String(reflecting: config)])
+        let configKey = cache == nil ? 0 : Self.configKey(config)
         cache?.keepOnly(files: Set(files))
         let parsed: [Parsed] = markdown.filter { $0.folderDepth <= 1 }.parallelMap { path in
             let parse = { (file: SourceFile?, failure: Diagnostic?) -> BuildCache.ParsedResult in
@@ -171,6 +174,9 @@ enum ContentLoader {
         }
         return content
     }
+
+    /// Sums up the settings a file is parsed with, for the cache.
+    static func configKey(_ config: SiteConfig) -> UInt64 { Fingerprint.of([String(reflecting: config)]) }
 
     /// One Markdown file as read. A class, so handing ten thousand results between threads and arrays costs one retain each, not one per field.
     final class Parsed: Sendable {

@@ -38,7 +38,8 @@ final class SiteWriter: @unchecked Sendable {
     }
 
     private let previousManifest: [String: Record]
-    private var manifest: [String: Record] = [:]
+    /// Every file written or kept so far; after `commit`, the manifest of the whole output.
+    private(set) var manifest: [String: Record] = [:]
     let manifestFile: URL
 
     /// The build that unchanged files are taken from: the output itself, unless another folder is named.
@@ -48,12 +49,17 @@ final class SiteWriter: @unchecked Sendable {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).manifest")
     }
 
+    /// Writes only the files it is given and keeps every other file of the previous build (a quick update).
+    let patching: Bool
+
     /// Refuses an output folder that holds something other than a built site; then stages, or updates in place.
-    init(output: URL, previous: URL? = nil) throws {
+    /// `manifest` is the previous build's, when the caller kept it; `patching` keeps the files not written.
+    init(output: URL, previous: URL? = nil, manifest known: [String: Record]? = nil, patching: Bool = false) throws {
         self.output = output.standardizedFileURL
         self.previous = (previous ?? output).standardizedFileURL
+        self.patching = patching
         manifestFile = Self.manifestFile(for: self.output)
-        previousManifest = Self.readManifest(Self.manifestFile(for: self.previous))
+        previousManifest = known ?? Self.readManifest(Self.manifestFile(for: self.previous))
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         let exists = fm.fileExists(atPath: self.output.path, isDirectory: &isFolder)
@@ -65,6 +71,7 @@ final class SiteWriter: @unchecked Sendable {
             }
         }
         inPlace = exists && self.previous == self.output && !previousManifest.isEmpty
+        if patching, !inPlace { throw WriterError.io("there is no earlier build in \(self.output.path) to update") }
         if inPlace {
             root = self.output
             // Without a manifest the next build starts afresh, so a build that stops halfway cannot mislead it.
@@ -284,7 +291,9 @@ final class SiteWriter: @unchecked Sendable {
     /// In place: removes the files the build no longer makes, and folders left empty.
     func commit() throws {
         let fm = FileManager.default
-        if inPlace {
+        if patching {
+            manifest = previousManifest.merging(manifest) { $1 }
+        } else if inPlace {
             for path in previousManifest.keys where manifest[path] == nil {
                 unlink(root.path + "/" + path)
                 var folder = path

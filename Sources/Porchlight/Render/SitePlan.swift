@@ -50,12 +50,12 @@ final class OutputCollector {
 
 /// Decides every page of the site and the context each template is given (see docs/templates.md).
 struct SitePlan {
-    let content: SiteContent
-    let rendered: [String: RenderedEntry]
+    private(set) var content: SiteContent
+    private(set) var rendered: [String: RenderedEntry]
     let theme: Theme
     let calendar: SiteCalendar
-    let now: Date
-    let problems: Problems
+    private(set) var now: Date
+    private(set) var problems: Problems
     /// The `site` context without its menu, built once for every page.
     private var baseSiteContext: [String: TemplateValue] = [:]
     /// Each entry's summary as lists show it, built once as an entry appears on many pages.
@@ -65,7 +65,7 @@ struct SitePlan {
     /// Built once: it maps every content file to its URL, and images and intros all ask it.
     let resolver: LinkResolver
     /// Each section's entries in reading order, sorted once.
-    let orderedSections: [String: [RenderedEntry]]
+    private(set) var orderedSections: [String: [RenderedEntry]]
     /// Sums up what every page may show: the theme, site.yml, sections, every URL, the year; a change rebuilds every context.
     private(set) var siteKey: UInt64 = 0
     /// Sums up the events as shown on the day of the build.
@@ -95,11 +95,7 @@ struct SitePlan {
         }
         siteKey = makeSiteKey()
         calendarKey = makeCalendarKey()
-        var all = Fingerprint()
-        for entry in content.sections.flatMap(\.entries) + content.pages {
-            if let item = rendered[entry.contentPath] { all.add(item.version) }
-        }
-        entriesKey = all.value
+        entriesKey = makeEntriesKey()
         baseSiteContext = Self.makeBaseSiteContext(self)
         // Summaries only read what is settled by now, so they are built on all cores.
         let items = Array(rendered.values)
@@ -116,6 +112,34 @@ struct SitePlan {
         }
         listingKey = listing.value
         for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
+    }
+
+    private func makeEntriesKey() -> UInt64 {
+        var all = Fingerprint()
+        for entry in content.sections.flatMap(\.entries) + content.pages {
+            if let item = rendered[entry.contentPath] { all.add(item.version) }
+        }
+        return all.value
+    }
+
+    /// The plan with new bodies for some entries, made `now`. Each replacement has the address, front matter and summary of
+    /// the entry it replaces (see `Builder.quickUpdate`), so lists, summaries and the order of every section stay as they are.
+    mutating func replaceBodies(_ replacements: [RenderedEntry], now: Date, problems: Problems) {
+        self.now = now
+        self.problems = problems
+        for new in replacements {
+            let path = new.entry.contentPath
+            guard let old = rendered[path] else { continue }
+            rendered[path] = new
+            summaries[ObjectIdentifier(new)] = summaries.removeValue(forKey: ObjectIdentifier(old))
+            if let section = new.entry.section, let s = content.sections.firstIndex(where: { $0.name == section }) {
+                if let i = orderedSections[section]?.firstIndex(where: { $0 === old }) { orderedSections[section]![i] = new }
+                if let i = content.sections[s].entries.firstIndex(where: { $0 === old.entry }) { content.sections[s].entries[i] = new.entry }
+            } else if let i = content.pages.firstIndex(where: { $0 === old.entry }) {
+                content.pages[i] = new.entry
+            }
+        }
+        entriesKey = makeEntriesKey()
     }
 
     /// Output format of the keys; bump it when a change to Porchlight changes pages without changing their inputs.
@@ -230,13 +254,11 @@ struct SitePlan {
             let intro = introHTML(section.intro, section.introFile, section.introLine, from: "\(section.name)/_index.md")
             var sectionContext: [String: TemplateValue] = ["title": .text(section.title), "url": .text(url(section.path)), "introHTML": .text(intro),
                                                            "isPosts": .flag(section.kind == .posts)]
-            var feeds: [FeedLink] = []
+            let feeds = feedLinks(section)
             if section.kind == .posts {
                 allPosts += entries
                 sectionContext["atomURL"] = .text(url(section.path + "feed.xml"))
                 sectionContext["jsonURL"] = .text(url(section.path + "feed.json"))
-                feeds = [FeedLink(type: "application/atom+xml", title: "\(section.title) (Atom)", url: url(section.path + "feed.xml")),
-                         FeedLink(type: "application/feed+json", title: "\(section.title) (JSON Feed)", url: url(section.path + "feed.json"))]
                 out.files += feedOutputs(section, entries)
             }
             let sectionValue = TemplateValue.object(sectionContext)
@@ -246,21 +268,9 @@ struct SitePlan {
                      listContext(["section": sectionValue, "hasEntries": .flag(!chunk.isEmpty)], chunk, pages, number),
                      shows: .entries(chunk), feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
-            for (i, item) in entries.enumerated() {
-                var context: [String: TemplateValue] = ["entry": entryContext(item, section: section)]
-                if section.kind == .posts {
-                    if i > 0 { context["newer"] = ["title": .text(entries[i - 1].entry.title), "url": .text(url(entries[i - 1].entry.path))] }
-                    if i + 1 < entries.count { context["older"] = ["title": .text(entries[i + 1].entry.title), "url": .text(url(entries[i + 1].entry.path))] }
-                }
-                page(item.entry.path, "entry", title: item.entry.title, description: item.summary, context,
-                     shows: .entries([item] + (i > 0 ? [entries[i - 1]] : []) + (i + 1 < entries.count ? [entries[i + 1]] : [])), feeds: feeds,
-                     lastmod: item.entry.date?.dateOnly)
-            }
+            for i in entries.indices { entryPage(out, section, entries, i, feeds: feeds) }
         }
-        for item in content.pages.compactMap({ rendered[$0.contentPath] }).sorted(by: Self.byWeight) {
-            page(item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)],
-                 shows: .entries([item]))
-        }
+        for item in content.pages.compactMap({ rendered[$0.contentPath] }).sorted(by: Self.byWeight) { topPage(out, item) }
         allPosts.sort(by: Self.newestFirst)
 
         // Home.
@@ -384,6 +394,47 @@ struct SitePlan {
 
         var seen = Set<String>()
         return out.files.filter { seen.insert($0.path).inserted }
+    }
+
+    /// A section's entry: its body, and the entries either side of it.
+    private func entryPage(_ out: OutputCollector, _ section: Section, _ entries: [RenderedEntry], _ i: Int, feeds: [FeedLink]) {
+        let item = entries[i]
+        var context: [String: TemplateValue] = ["entry": entryContext(item, section: section)]
+        if section.kind == .posts {
+            if i > 0 { context["newer"] = ["title": .text(entries[i - 1].entry.title), "url": .text(url(entries[i - 1].entry.path))] }
+            if i + 1 < entries.count { context["older"] = ["title": .text(entries[i + 1].entry.title), "url": .text(url(entries[i + 1].entry.path))] }
+        }
+        addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, context,
+                shows: .entries([item] + (i > 0 ? [entries[i - 1]] : []) + (i + 1 < entries.count ? [entries[i + 1]] : [])), feeds: feeds,
+                lastmod: item.entry.date?.dateOnly)
+    }
+
+    /// A page at the top of `Content/`.
+    private func topPage(_ out: OutputCollector, _ item: RenderedEntry) {
+        addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)],
+                shows: .entries([item]))
+    }
+
+    /// The feeds a section's pages link to in their heads: a posts section has two.
+    private func feedLinks(_ section: Section) -> [FeedLink] {
+        guard section.kind == .posts else { return [] }
+        return [FeedLink(type: "application/atom+xml", title: "\(section.title) (Atom)", url: url(section.path + "feed.xml")),
+                FeedLink(type: "application/feed+json", title: "\(section.title) (JSON Feed)", url: url(section.path + "feed.json"))]
+    }
+
+    /// The files that show these entries' bodies (by content path): their pages, and the feeds of their sections when they are in them.
+    func outputs(showingBodiesOf paths: Set<String>) -> [SiteOutput] {
+        let out = OutputCollector()
+        for section in content.sections {
+            let entries = ordered(section)
+            let feeds = feedLinks(section)
+            for i in entries.indices where paths.contains(entries[i].entry.contentPath) { entryPage(out, section, entries, i, feeds: feeds) }
+            if section.kind == .posts, entries.prefix(Self.feedLength).contains(where: { paths.contains($0.entry.contentPath) }) {
+                out.files += feedOutputs(section, entries)
+            }
+        }
+        for item in content.pages.compactMap({ rendered[$0.contentPath] }) where paths.contains(item.entry.contentPath) { topPage(out, item) }
+        return out.files
     }
 
     /// Adds an HTML page: the template, its context with `site` and `page`, and its sitemap line.
