@@ -65,8 +65,10 @@ public struct SiteWatcher: Sendable {
                     now = snapshot()
                     lastWalk = clock.now
                 } else {
-                    now = last
-                    for path in news.paths { update(&now, absolutePath: path) }
+                    // Only the named files are looked at: comparing whole snapshots of ten thousand files is the slow part of a save.
+                    let paths = news.paths.compactMap { update(&last, absolutePath: $0) }.sorted()
+                    if !paths.isEmpty { await changed(paths) }
+                    continue
                 }
                 guard now != last else { continue }
             } else {
@@ -90,19 +92,18 @@ public struct SiteWatcher: Sendable {
     /// With the kernel watching every folder, how often everything is walked anyway, in case it missed something.
     static let safetyWalk = Duration.seconds(5)
 
-    /// Brings one file's entry in a snapshot up to date (a path the kernel named).
-    private func update(_ snapshot: inout Snapshot, absolutePath: String) {
+    /// Brings one file's entry in a snapshot up to date (a path the kernel named); its path when that changed it.
+    private func update(_ snapshot: inout Snapshot, absolutePath: String) -> String? {
         let root = siteFolder.path + "/"
-        guard absolutePath.hasPrefix(root) else { return }
+        guard absolutePath.hasPrefix(root) else { return nil }
         let relative = String(absolutePath.dropFirst(root.count))
         let name = relative.split(separator: "/").last.map(String.init) ?? relative
-        guard folders.contains(where: { relative.hasPrefix($0 + "/") }), Self.isWatched(name: name) else { return }
+        guard folders.contains(where: { relative.hasPrefix($0 + "/") }), Self.isWatched(name: name) else { return nil }
         var info = stat()
-        if stat(absolutePath, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
-            snapshot[relative] = Stamp(info)
-        } else {
-            snapshot[relative] = nil
-        }
+        let stamp = stat(absolutePath, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Stamp(info) : nil
+        guard snapshot[relative] != stamp else { return nil }
+        snapshot[relative] = stamp
+        return relative
     }
 
     /// Hidden files and editor droppings (`.x.swp`, `x~`, `#x#`) are left out, as the content reader leaves them out.

@@ -4,7 +4,8 @@ import Foundation
 /// renders just the files that show them (see `Builder.quickUpdate`).
 final class LastBuild: @unchecked Sendable {
     let options: BuildOptions
-    let plan: SitePlan
+    /// Changed in place by a quick update: this build is handed out once, and copying ten thousand entries takes longer than the update.
+    var plan: SitePlan
     /// What the bodies' links were resolved against (see `Builder.renderMarkdown`).
     let linkKey: UInt64
     /// What the output folder holds, as its manifest says.
@@ -77,8 +78,8 @@ extension Builder {
 
         let problems = Problems()
         problems.add(contentsOf: diagnostics)
-        var plan = last.plan
-        plan.replaceBodies(replacements, now: options.now, problems: problems)
+        last.plan.replaceBodies(replacements, now: options.now, problems: problems)
+        let plan = last.plan
         let outputs = plan.outputs(showingBodiesOf: Set(replacements.map(\.entry.contentPath)))
         let writer: SiteWriter
         do {

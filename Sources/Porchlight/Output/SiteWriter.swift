@@ -237,13 +237,27 @@ final class SiteWriter: @unchecked Sendable {
 
     static let manifestHeader = "porchlight manifest 3\n"
 
+    /// Built as bytes: it is written after every build, the preview server's quick updates too.
     private func writeManifest() throws {
-        var text = Self.manifestHeader
-        for path in manifest.keys.sorted() {
-            let r = manifest[path]!
-            text += "\(String(r.key, radix: 16)) \(String(r.inputs, radix: 16)) \(String(r.content, radix: 16)) \(String(r.size, radix: 16)) \(path)\n"
+        var bytes = Array(Self.manifestHeader.utf8)
+        bytes.reserveCapacity(manifest.count * 120)
+        let digits = Array("0123456789abcdef".utf8)
+        func hex(_ value: UInt64) {
+            var shift = 60
+            while shift > 0, (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+            while shift >= 0 {
+                bytes.append(digits[Int((value >> UInt64(shift)) & 0xF)])
+                shift -= 4
+            }
+            bytes.append(UInt8(ascii: " "))
         }
-        try Self.writeFile(manifestFile.path, Data(text.utf8))
+        // In no particular order: sorting thirteen thousand paths took longer than writing them.
+        for (path, r) in manifest {
+            hex(r.key); hex(r.inputs); hex(r.content); hex(UInt64(r.size))
+            bytes.append(contentsOf: path.utf8)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try Self.writeFile(manifestFile.path, Data(bytes))
     }
 
     /// The bytes of a file, or nil when there is none; plain POSIX reads, as this runs for every file of every build.

@@ -70,7 +70,7 @@ struct SitePlan {
     private(set) var siteKey: UInt64 = 0
     /// Sums up the events as shown on the day of the build.
     private(set) var calendarKey: UInt64 = 0
-    /// Sums up every entry.
+    /// Sums up every entry (the sum of their versions).
     private(set) var entriesKey: UInt64 = 0
     /// Sums up what lists show of every entry (its summary object): title, address, summary, date, section, tags.
     private(set) var listingKey: UInt64 = 0
@@ -114,12 +114,9 @@ struct SitePlan {
         for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
     }
 
+    /// Versions are added up, so one entry's new version changes the sum without walking the others.
     private func makeEntriesKey() -> UInt64 {
-        var all = Fingerprint()
-        for entry in content.sections.flatMap(\.entries) + content.pages {
-            if let item = rendered[entry.contentPath] { all.add(item.version) }
-        }
-        return all.value
+        rendered.values.reduce(0) { $0 &+ $1.version }
     }
 
     /// The plan with new bodies for some entries, made `now`. Each replacement has the address, front matter and summary of
@@ -131,6 +128,7 @@ struct SitePlan {
             let path = new.entry.contentPath
             guard let old = rendered[path] else { continue }
             rendered[path] = new
+            entriesKey = entriesKey &- old.version &+ new.version
             summaries[ObjectIdentifier(new)] = summaries.removeValue(forKey: ObjectIdentifier(old))
             if let section = new.entry.section, let s = content.sections.firstIndex(where: { $0.name == section }) {
                 if let i = orderedSections[section]?.firstIndex(where: { $0 === old }) { orderedSections[section]![i] = new }
@@ -139,7 +137,6 @@ struct SitePlan {
                 content.pages[i] = new.entry
             }
         }
-        entriesKey = makeEntriesKey()
     }
 
     /// Output format of the keys; bump it when a change to Porchlight changes pages without changing their inputs.
