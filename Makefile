@@ -3,15 +3,15 @@ SWIFT ?= swift
 NOW ?= 2026-11-21T12:00:00-06:00
 DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/ /search/
 
-.PHONY: demo test unit judge bench cmark theme fixtures clean
+.PHONY: demo test unit judge bench clibs theme fixtures clean
 
-## Build the demo site into Public/ (installs libcmark-dev when missing).
-demo: cmark
+## Build the demo site into Public/ (installs libcmark-dev and libjemalloc-dev when missing).
+demo: clibs
 	$(SWIFT) build -c release --product porchlight
 	.build/release/porchlight build --now $(NOW)
 
 ## Everything CI runs: unit and fixture tests, then the demo site judged by real validators.
-test: cmark
+test: clibs
 	.ci/install-deps
 	$(SWIFT) test
 	$(SWIFT) build --product porchlight
@@ -24,17 +24,18 @@ test: cmark
 	python3 .ci/judge_calendars.py Tests/PorchlightTests/Fixtures/good-site-expected .build/occurrences-fixture.json
 
 ## Only the Swift tests.
-unit: cmark
+unit: clibs
 	$(SWIFT) test
 
 ## Porchlight against Hugo on the yardstick corpus (see BENCHMARKS.md).
-bench: cmark
+bench: clibs
 	scripts/bench
 
-cmark:
-	@pkg-config --exists libcmark 2>/dev/null || { echo "installing libcmark-dev"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libcmark-dev; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq libcmark-dev; fi; }
+## The C libraries Porchlight links to: cmark, and jemalloc as its allocator.
+clibs:
+	@pkg-config --exists libcmark jemalloc 2>/dev/null || { echo "installing libcmark-dev libjemalloc-dev"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libcmark-dev libjemalloc-dev; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq libcmark-dev libjemalloc-dev; fi; }
 
 ## After editing Templates/: compile the theme into the executable.
 theme:

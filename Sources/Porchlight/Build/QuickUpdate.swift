@@ -76,17 +76,12 @@ extension Builder {
         }
         clock.mark("read and render the changed bodies")
 
+        guard let writer = try? SiteWriter(output: options.output, manifest: last.manifest, patching: true) else { return nil }
         let problems = Problems()
         problems.add(contentsOf: diagnostics)
         last.plan.replaceBodies(replacements, now: options.now, problems: problems)
         let plan = last.plan
         let outputs = plan.outputs(showingBodiesOf: Set(replacements.map(\.entry.contentPath)))
-        let writer: SiteWriter
-        do {
-            writer = try SiteWriter(output: options.output, manifest: last.manifest, patching: true)
-        } catch {
-            return nil
-        }
         write(outputs, with: writer, theme: plan.theme, options: options, problems: problems)
         clock.mark("render and write")
         guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
