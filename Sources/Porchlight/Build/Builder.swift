@@ -302,7 +302,10 @@ final class PhaseClock {
     func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date(), cpu = Self.cpuSeconds()
-        let line = "\(phase): \(String(format: "%.3f", now.timeIntervalSince(last))) s wall, \(String(format: "%.3f", cpu - lastCPU)) s CPU\n"
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let line = "\(phase): \(String(format: "%.3f", now.timeIntervalSince(last))) s wall, \(String(format: "%.3f", cpu - lastCPU)) s CPU, "
+            + "peak \(usage.ru_maxrss / 1024) MB\n"
         FileHandle.standardError.write(Data(line.utf8))
         last = now
         lastCPU = cpu

@@ -396,12 +396,16 @@ struct SitePlan {
     /// A section's entry: its body, and the entries either side of it.
     private func entryPage(_ out: OutputCollector, _ section: Section, _ entries: [RenderedEntry], _ i: Int, feeds: [FeedLink]) {
         let item = entries[i]
-        var context: [String: TemplateValue] = ["entry": entryContext(item, section: section)]
-        if section.kind == .posts {
-            if i > 0 { context["newer"] = ["title": .text(entries[i - 1].entry.title), "url": .text(url(entries[i - 1].entry.path))] }
-            if i + 1 < entries.count { context["older"] = ["title": .text(entries[i + 1].entry.title), "url": .text(url(entries[i + 1].entry.path))] }
+        // The context is built when the page is written (and only if it is): ten thousand of them held at once cost 60 MB.
+        func context() -> [String: TemplateValue] {
+            var context: [String: TemplateValue] = ["entry": entryContext(item, section: section)]
+            if section.kind == .posts {
+                if i > 0 { context["newer"] = ["title": .text(entries[i - 1].entry.title), "url": .text(url(entries[i - 1].entry.path))] }
+                if i + 1 < entries.count { context["older"] = ["title": .text(entries[i + 1].entry.title), "url": .text(url(entries[i + 1].entry.path))] }
+            }
+            return context
         }
-        addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, context,
+        addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, context(),
                 shows: .entries([item] + (i > 0 ? [entries[i - 1]] : []) + (i + 1 < entries.count ? [entries[i + 1]] : [])), feeds: feeds,
                 lastmod: item.entry.date?.dateOnly)
     }
