@@ -276,6 +276,24 @@ struct QuickUpdateTests {
         }
     }
 
+    @Test func aBrokenLinkInTheNewBodyFailsTheBuildAndTheFixBuildsAgain() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try append(url, "\nSee [the pool](../programs/pool.md).\n")
+        let broken = build(site, output, cache, changed: [letter])
+        #expect(!broken.succeeded)
+        #expect(broken.diagnostics.contains { $0.isError && $0.location.path == letter && $0.message.contains("pool.md") }, "\(describe(broken))")
+        #expect(try !String(contentsOf: output.appendingPathComponent("letters/summer/index.html"), encoding: .utf8).contains("the pool"))
+        try (text + "\nSee [the parks](../programs/parks.md).\n").write(to: url, atomically: true, encoding: .utf8)
+        let fixed = build(site, output, cache, changed: [letter])
+        #expect(fixed.succeeded, "\(describe(fixed))")
+        try sameAsAFullBuild(site, output, work)
+    }
+
     @Test func aNewDayBuildsEverything() throws {
         let (work, site) = try copyOfGoodSite("quick")
         defer { try? FileManager.default.removeItem(at: work) }
