@@ -306,4 +306,133 @@ struct QuickUpdateTests {
         #expect(report.succeeded)
         try sameAsAFullBuild(site, output, work, now: later)
     }
+
+    // Cases found in review: each must equal a full build.
+
+    /// calendar.ics and the other trimmed .ics feeds leave out dates older than `now` − 31 days, to the second: an hour
+    /// later within the same day one more occurrence is left out, which the next change names, so all is built.
+    @Test func anOccurrenceLeavingTheTrimmedFeedsWithinTheDayBuildsEverything() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        // 31 days before testNow is 2026-10-21 13:00 in Chicago (CDT); this meeting starts half an hour later.
+        try "title: Town hall\nstart: 2026-10-21 13:30\nend: 2026-10-21 14:30\n"
+            .write(to: site.appendingPathComponent("Content/events/town-hall.yml"), atomically: true, encoding: .utf8)
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let letter = "Content/letters/2026-06-01-summer.md"
+        try append(site.appendingPathComponent(letter), "\nMore.\n")
+        let later = testNow + 3600
+        let report = build(site, output, cache, changed: [letter], now: later)
+        #expect(report.succeeded, "\(describe(report))")
+        #expect(cache.quickUpdates == 0)
+        try sameAsAFullBuild(site, output, work, now: later)
+    }
+
+    /// A posts section with no dated letter (here none at all): its feeds must not show the moment of the build.
+    @Test func anUndatedPostsFeedStaysTheSameAfterAQuickUpdate() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let news = site.appendingPathComponent("Content/news")
+        try FileManager.default.createDirectory(at: news, withIntermediateDirectories: true)
+        try "---\ntitle: News\nkind: posts\n---\nNews from the department.\n"
+            .write(to: news.appendingPathComponent("_index.md"), atomically: true, encoding: .utf8)
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let letter = "Content/letters/2026-06-01-summer.md"
+        try append(site.appendingPathComponent(letter), "\nMore.\n")
+        let report = build(site, output, cache, changed: [letter], now: testNow + 60)
+        #expect(report.succeeded, "\(describe(report))")
+        #expect(cache.quickUpdates == 1)
+        try sameAsAFullBuild(site, output, work, now: testNow + 60)
+    }
+
+    /// The content reader neither lists nor follows symbolic links, so a letter replaced by one is unpublished.
+    @Test func aLetterReplacedByASymbolicLinkBuildsEverything() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
+        let elsewhere = work.appendingPathComponent("summer-draft.md")
+        try (String(contentsOf: url, encoding: .utf8) + "\nMore.\n").write(to: elsewhere, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: url)
+        try FileManager.default.createSymbolicLink(at: url, withDestinationURL: elsewhere)
+        let report = build(site, output, cache, changed: [letter])
+        #expect(report.succeeded, "\(describe(report))")
+        #expect(cache.quickUpdates == 0)
+        try sameAsAFullBuild(site, output, work)
+    }
+
+    /// Not the quick path: a cached full build after site.yml changes how dates are read reuses bodies with the old entries.
+    @Test func aNewTimeZoneReadsTheEntriesAgainUnderACachedBody() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let config = site.appendingPathComponent("Content/site.yml")
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "timeZone: America/Chicago", with: "timeZone: America/New_York")
+            .write(to: config, atomically: true, encoding: .utf8)
+        #expect(build(site, output, cache, changed: ["Content/site.yml"]).succeeded)
+        try sameAsAFullBuild(site, output, work)
+    }
+
+    /// The undated feed in a keyed full build (no changed list) a minute later.
+    @Test func anUndatedPostsFeedStaysTheSameInAKeyedBuild() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let news = site.appendingPathComponent("Content/news")
+        try FileManager.default.createDirectory(at: news, withIntermediateDirectories: true)
+        try "---\ntitle: News\nkind: posts\n---\nNews from the department.\n"
+            .write(to: news.appendingPathComponent("_index.md"), atomically: true, encoding: .utf8)
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let letter = "Content/letters/2026-06-01-summer.md"
+        try append(site.appendingPathComponent(letter), "\nMore.\n")
+        #expect(build(site, output, cache, now: testNow + 60).succeeded)
+        #expect(cache.quickUpdates == 0)
+        try sameAsAFullBuild(site, output, work, now: testNow + 60)
+    }
+
+    /// Diagnostics after a series of quick updates (warnings added, repeated, removed; two files at once; a
+    /// front-matter warning; an emptied body) are those of a full build.
+    @Test func diagnosticsAfterSeveralQuickUpdatesAreAFullBuilds() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        let about = "Content/about.md", summer = "Content/letters/2026-06-01-summer.md"
+        let aboutURL = site.appendingPathComponent(about), summerURL = site.appendingPathComponent(summer)
+        // A front-matter warning (image without alt) on about.md from the start.
+        try String(contentsOf: aboutURL, encoding: .utf8).replacingOccurrences(of: "summary:", with: "image: /media/sun.svg\nsummary:")
+            .write(to: aboutURL, atomically: true, encoding: .utf8)
+        #expect(build(site, output, cache).succeeded)
+        func check(_ changed: [String], _ step: String) throws {
+            let quick = build(site, output, cache, changed: changed, now: testNow + 10)
+            let full = Builder.build(BuildOptions(siteFolder: site, output: work.appendingPathComponent("full-\(UUID().uuidString)"), now: testNow + 10))
+            #expect(quick.diagnostics.sortedForDisplay() == full.diagnostics.sortedForDisplay(), "\(step): quick\n\(describe(quick))\nfull\n\(describe(full))")
+            try sameAsAFullBuild(site, output, work, now: testNow + 10)
+        }
+        try append(summerURL, "\n[a](javascript:x) [b](javascript:y)\n")
+        try append(aboutURL, "\n[c](javascript:z)\n")
+        try check([summer, about, summer], "two files")
+        try append(summerURL, "\n[a](javascript:x)\n")
+        try check([summer], "again")
+        let text = try String(contentsOf: summerURL, encoding: .utf8)
+        try String(text[..<text.range(of: "See the")!.lowerBound]).write(to: summerURL, atomically: true, encoding: .utf8)
+        try check([summer], "emptied")
+        #expect(cache.quickUpdates == 3)
+    }
+
+    /// A letter saved with CRLF line endings and a new paragraph is a quick update and matches a full build.
+    @Test func aSaveWithCRLFLineEndingsIsAQuickUpdate() throws {
+        let (work, site) = try copyOfGoodSite("quick")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        #expect(build(site, output, cache).succeeded)
+        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
+        try (String(contentsOf: url, encoding: .utf8) + "\nMore.\n").replacingOccurrences(of: "\n", with: "\r\n")
+            .write(to: url, atomically: true, encoding: .utf8)
+        #expect(build(site, output, cache, changed: [letter], now: testNow + 5).succeeded)
+        #expect(cache.quickUpdates == 1)
+        try sameAsAFullBuild(site, output, work, now: testNow + 5)
+    }
 }

@@ -33,7 +33,6 @@ public final class BuildCache: @unchecked Sendable {
 
     /// A body's HTML and the diagnostics it gave, with what its links were resolved against.
     struct RenderedBody {
-        var text: String
         var path: String
         var linkKey: UInt64
         /// Pages whose headings the body's `#fragment` links were checked against, and the ids they had.
@@ -64,16 +63,17 @@ public final class BuildCache: @unchecked Sendable {
         }
     }
 
-    /// The rendered body of `entry` from an earlier build, when its text, address and links' targets are the same.
+    /// The rendered body of `entry` from an earlier build, when it is the same parse of the file (a file read again with
+    /// other settings, such as a new time zone, has other dates), at the same address, with links' targets the same.
     func rendered(_ entry: Entry, linkKey: UInt64, anchors: AnchorIndex?) -> (RenderedEntry, [Diagnostic])? {
-        guard let cached = lock.withLock({ bodies[entry.contentPath] }), cached.linkKey == linkKey,
-              cached.path == entry.path, cached.text == entry.file.text,
+        guard let cached = lock.withLock({ bodies[entry.contentPath] }), cached.rendered.entry === entry, cached.linkKey == linkKey,
+              cached.path == entry.path,
               cached.anchorsSeen.allSatisfy({ anchors?.ids(in: $0.key) == $0.value }) else { return nil }
         return (cached.rendered, cached.diagnostics)
     }
 
     func keep(_ rendered: RenderedEntry, diagnostics: [Diagnostic], linkKey: UInt64, anchorsSeen: [String: [String]?]) {
-        let body = RenderedBody(text: rendered.entry.file.text, path: rendered.entry.path, linkKey: linkKey,
+        let body = RenderedBody(path: rendered.entry.path, linkKey: linkKey,
                                 anchorsSeen: anchorsSeen, rendered: rendered, diagnostics: diagnostics)
         lock.withLock { bodies[rendered.entry.contentPath] = body }
     }

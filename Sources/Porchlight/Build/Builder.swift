@@ -362,6 +362,11 @@ extension Builder {
         if let ending = calendar.upcoming.min(by: { $0.occurrence.endInstant < $1.occurrence.endInstant }) {
             candidates.append((ending.occurrence.endInstant, "\(calendar.events[ending.event].event.title) ends and leaves the upcoming events"))
         }
+        // The site, category and district feeds leave out dates over a month old.
+        if let trim = calendar.events.compactMap({ scheduled in EventFeeds.nextTrim(scheduled, now: now).map { ($0, scheduled.event.title) } })
+            .min(by: { $0.0.date < $1.0.date }) {
+            candidates.append((trim.0.date, "\(trim.1) of \(trim.0.local) becomes older than the calendar feeds keep"))
+        }
         // The home page lists the coming week, so an event coming within it changes the page.
         let week = Double(SitePlan.homeDays) * 86_400
         if let coming = calendar.upcoming.filter({ $0.occurrence.startInstant >= now.addingTimeInterval(week) })

@@ -58,6 +58,9 @@ extension Builder {
             let contentPath = String(path.dropFirst("Content/".count))
             guard let old = last.plan.rendered[contentPath] else { return nil }
             let fullPath = options.siteFolder.path + "/" + path
+            // The content reader neither lists nor follows symbolic links.
+            var info = stat()
+            guard lstat(fullPath, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
             let stamp = FileStamp(path: fullPath), readAt = timespec.now
             guard case let .success(file) = SourceFile.read(atPath: fullPath, displayPath: path) else { return nil }
             let problems = Problems()

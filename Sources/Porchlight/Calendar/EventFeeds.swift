@@ -22,7 +22,19 @@ struct EventFeeds {
     }
 
     /// Subscribers of the site, category and district feeds get nothing older than this.
-    var cutoff: Date { calendar.now.addingTimeInterval(-31 * 86_400) }
+    var cutoff: Date { Self.cutoff(at: calendar.now) }
+
+    static func cutoff(at now: Date) -> Date { now.addingTimeInterval(-trimmedAge) }
+
+    /// How old a date may be and still be in a trimmed feed.
+    static let trimmedAge: TimeInterval = 31 * 86_400
+
+    /// The moment the event's next date still in the trimmed feeds becomes too old for them, which changes the feeds.
+    static func nextTrim(_ scheduled: SiteCalendar.Scheduled, now: Date) -> (date: Date, local: LocalDateTime)? {
+        let from = scheduled.event.zone.local(for: cutoff(at: now))
+        let kept = scheduled.occurrences.lazy.map(\.original).filter { $0 >= from } + scheduled.excluded.filter { $0 >= from }
+        return kept.min().map { (scheduled.event.zone.instant(for: $0).addingTimeInterval(trimmedAge), $0) }
+    }
 
     var host: String {
         guard let range = config.baseURL.range(of: "://") else { return "porchlight.invalid" }

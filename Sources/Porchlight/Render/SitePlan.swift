@@ -653,7 +653,8 @@ struct SitePlan {
             return Feeds.Item(title: item.entry.title, absURL: absURL(item.entry.path), date: date, author: item.entry.author,
                               summary: item.summary, contentHTML: item.bodyHTML, tags: item.entry.tags)
         }
-        let updated = items.map(\.date).max()?.rfc3339 ?? ContentDate.rfc3339(now, timeZone: config.timeZone)
+        // A feed with no dated letter has not been updated; the moment of the build would change it on every build.
+        let updated = items.map(\.date).max()?.rfc3339 ?? ContentDate.rfc3339(Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!)
         let title = "\(section.title) — \(config.title)"
         return [
             SiteOutput(path: section.path + "feed.xml", body: .text(Deferred { Feeds.atom(
