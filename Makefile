@@ -3,7 +3,7 @@ SWIFT ?= swift
 NOW ?= 2026-11-21T12:00:00-06:00
 DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/ /search/
 
-.PHONY: demo test unit judge bench clibs theme fixtures clean
+.PHONY: demo test unit judge bench bench-growth clibs theme fixtures clean
 
 ## Build the demo site into Public/ (installs libcmark-dev and libjemalloc-dev when missing).
 demo: clibs
@@ -30,6 +30,10 @@ unit: clibs
 ## Porchlight against Hugo on the yardstick corpus (see BENCHMARKS.md).
 bench: clibs
 	scripts/bench
+
+## Full builds of 10,000 and 100,000 letters, alternating: does the time grow linearly?
+bench-growth: clibs
+	scripts/bench-growth
 
 ## The C libraries Porchlight links to: cmark, and jemalloc as its allocator.
 clibs:
