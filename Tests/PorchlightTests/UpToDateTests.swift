@@ -72,3 +72,30 @@ struct UpToDateTests {
         #expect(!fm.fileExists(atPath: UpToDate.file(for: output).path))
     }
 }
+
+/// The next change names the moment a date leaves the trimmed calendar feeds (a month after it), to the second,
+/// clocks changing or not, so `build`'s record and the preview's quick updates end exactly when the feeds change.
+struct NextChangeTests {
+    func nextChange(event: String, now: String) throws -> (at: String, reason: String)? {
+        let site = try TempSite(["Content/site.yml": minimalSiteYML, "Content/events/meeting.yml": event])
+        defer { site.remove() }
+        let report = Builder.build(BuildOptions(siteFolder: site.url, now: ISO8601DateFormatter().date(from: now)!), write: false)
+        #expect(report.succeeded, "\(describe(report))")
+        return report.nextChange
+    }
+
+    @Test func aDateLeavesTheFeedsTheSecondAfterItIsThirtyOneDaysOld() throws {
+        // 13:30 CDT on October 21 is 18:30Z; 31 days later that is 12:30 CST, and the date is still in at 12:30:00.
+        let next = try nextChange(event: "title: Town hall\nstart: 2026-10-21 13:30\nend: 2026-10-21 14:30\n", now: "2026-11-21T18:00:00Z")
+        #expect(next?.at == "2026-11-21T12:30:01-06:00")
+        #expect(next?.reason == "Town hall of 2026-10-21T13:30:00 becomes older than the calendar feeds keep")
+    }
+
+    @Test func aTimeSkippedWhenClocksGoForwardLeavesWhenTheyDo() throws {
+        // 02:30 on March 8 does not exist in Chicago: wall-clock time passes it at 03:00 CDT (08:00Z), so it leaves
+        // the feeds 31 days after that, not after 02:30 read as 03:30.
+        let next = try nextChange(event: "title: Night patrol\nstart: 2026-03-01 02:30\nduration: 1h\nrepeat: {every: week, count: 2}\n",
+                                  now: "2026-04-08T07:00:00Z")
+        #expect(next?.at == "2026-04-08T03:00:00-05:00", "\(String(describing: next))")
+    }
+}

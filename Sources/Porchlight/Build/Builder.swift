@@ -363,13 +363,14 @@ extension Builder {
             candidates.append((ending.occurrence.endInstant, "\(calendar.events[ending.event].event.title) ends and leaves the upcoming events"))
         }
         // The site, category and district feeds leave out dates over a month old.
+        // Each kind of change keeps only moments after now before taking the earliest, so one at now hides none after it.
         if let trim = calendar.events.compactMap({ scheduled in EventFeeds.nextTrim(scheduled, now: now).map { ($0, scheduled.event.title) } })
-            .min(by: { $0.0.date < $1.0.date }) {
+            .filter({ $0.0.date > now }).min(by: { $0.0.date < $1.0.date }) {
             candidates.append((trim.0.date, "\(trim.1) of \(trim.0.local) becomes older than the calendar feeds keep"))
         }
         // The home page lists the coming week, so an event coming within it changes the page.
         let week = Double(SitePlan.homeDays) * 86_400
-        if let coming = calendar.upcoming.filter({ $0.occurrence.startInstant >= now.addingTimeInterval(week) })
+        if let coming = calendar.upcoming.filter({ $0.occurrence.startInstant > now.addingTimeInterval(week) })
             .min(by: { $0.occurrence.startInstant < $1.occurrence.startInstant }) {
             candidates.append((coming.occurrence.startInstant.addingTimeInterval(-week),
                                "\(calendar.events[coming.event].event.title) comes within the week the home page lists"))

@@ -29,11 +29,20 @@ struct EventFeeds {
     /// How old a date may be and still be in a trimmed feed.
     static let trimmedAge: TimeInterval = 31 * 86_400
 
-    /// The moment the event's next date still in the trimmed feeds becomes too old for them, which changes the feeds.
+    /// The moment the event's earliest date still in the trimmed feeds becomes too old for them, which changes the feeds.
     static func nextTrim(_ scheduled: SiteCalendar.Scheduled, now: Date) -> (date: Date, local: LocalDateTime)? {
-        let from = scheduled.event.zone.local(for: cutoff(at: now))
-        let kept = scheduled.occurrences.lazy.map(\.original).filter { $0 >= from } + scheduled.excluded.filter { $0 >= from }
-        return kept.min().map { (scheduled.event.zone.instant(for: $0).addingTimeInterval(trimmedAge), $0) }
+        let zone = scheduled.event.zone
+        let from = zone.local(for: cutoff(at: now))
+        guard let first = (scheduled.occurrences.map(\.original) + scheduled.excluded).filter({ $0 >= from }).min() else { return nil }
+        // The date leaves at the first instant whose wall-clock time is past it: a second after it, or, for a time skipped
+        // when clocks go forward, the moment they do. Found by halving the hours before it, where wall-clock time only grows.
+        let at = zone.instant(for: first)
+        var low = at.addingTimeInterval(-4 * 3600), high = at.addingTimeInterval(1)
+        while high.timeIntervalSince(low) > 0.001 {
+            let middle = low.addingTimeInterval(high.timeIntervalSince(low) / 2)
+            if zone.local(for: middle) > first { high = middle } else { low = middle }
+        }
+        return (high.addingTimeInterval(trimmedAge), first)
     }
 
     var host: String {
