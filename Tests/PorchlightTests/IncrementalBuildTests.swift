@@ -195,21 +195,43 @@ struct BuildCacheTests {
 
 /// The preview server's quick update: a save that changes only a body renders only the files that show it.
 struct QuickUpdateTests {
-    func build(_ site: URL, _ output: URL, _ cache: BuildCache, changed: [String]? = nil, now: Date = testNow) -> BuildReport {
-        var options = BuildOptions(siteFolder: site, output: output, now: now)
-        options.cache = cache
-        options.changed = changed
-        return Builder.build(options)
+    static let summer = "Content/letters/2026-06-01-summer.md"
+
+    /// The good site, changed by `prepare` first, built once with a cache that trusts file stamps at once.
+    struct Built {
+        let work: URL, site: URL, output: URL, cache: BuildCache, first: BuildReport
+        func url(_ path: String) -> URL { site.appendingPathComponent(path) }
+        func remove() { try? FileManager.default.removeItem(at: work) }
+
+        func build(changed: [String]? = nil, now: Date = testNow) -> BuildReport {
+            // The output's URL made again each time (once the folder exists it ends in "/"), as the server does.
+            var options = BuildOptions(siteFolder: site, output: work.appendingPathComponent("out"), now: now)
+            options.cache = cache
+            options.changed = changed
+            return Builder.build(options)
+        }
+
+        /// Every file of the output is the one a build from nothing gives.
+        func sameAsAFullBuild(now: Date = testNow) throws {
+            let full = work.appendingPathComponent("full-\(UUID().uuidString)")
+            #expect(Builder.build(BuildOptions(siteFolder: site, output: full, now: now)).succeeded)
+            let a = ContentLoader.listFiles(output), b = ContentLoader.listFiles(full)
+            #expect(a == b)
+            for path in b where try Data(contentsOf: output.appendingPathComponent(path)) != Data(contentsOf: full.appendingPathComponent(path)) {
+                Issue.record("\(path) differs from a full build")
+            }
+        }
     }
 
-    func sameAsAFullBuild(_ site: URL, _ output: URL, _ work: URL, now: Date = testNow) throws {
-        let full = work.appendingPathComponent("full-\(UUID().uuidString)")
-        #expect(Builder.build(BuildOptions(siteFolder: site, output: full, now: now)).succeeded)
-        let a = ContentLoader.listFiles(output), b = ContentLoader.listFiles(full)
-        #expect(a == b)
-        for path in b where try Data(contentsOf: output.appendingPathComponent(path)) != Data(contentsOf: full.appendingPathComponent(path)) {
-            Issue.record("\(path) differs from a full build")
-        }
+    func builtOnce(_ prepare: (URL) throws -> Void = { _ in }) throws -> Built {
+        let (work, site) = try copyOfGoodSite("quick")
+        try prepare(site)
+        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
+        var options = BuildOptions(siteFolder: site, output: output, now: testNow)
+        options.cache = cache
+        let first = Builder.build(options)
+        #expect(first.succeeded, "\(describe(first))")
+        return Built(work: work, site: site, output: output, cache: cache, first: first)
     }
 
     func append(_ url: URL, _ text: String) throws {
@@ -217,39 +239,31 @@ struct QuickUpdateTests {
     }
 
     @Test func aNewParagraphRendersTheLetterAndItsFeedsOnly() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        let first = build(site, output, cache)
-        #expect(first.succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md"
-        try append(site.appendingPathComponent(letter), "\nA new paragraph about [the parks](../programs/parks.md#how-it-works).\n")
-        // The output's URL made again now that the folder exists (it ends in "/" then), as the server does for each build.
-        let quick = build(site, work.appendingPathComponent("out"), cache, changed: [letter], now: testNow + 60)
+        let b = try builtOnce()
+        defer { b.remove() }
+        try append(b.url(Self.summer), "\nA new paragraph about [the parks](../programs/parks.md#how-it-works).\n")
+        let quick = b.build(changed: [Self.summer], now: testNow + 60)
         #expect(quick.succeeded, "\(describe(quick))")
         // The letter's page and its section's two feeds; nothing else was rendered.
-        #expect(quick.filesReused == first.filesWritten - 3)
+        #expect(quick.filesReused == b.first.filesWritten - 3)
         #expect(quick.filesChanged == 3)
-        let page = try String(contentsOf: output.appendingPathComponent("letters/summer/index.html"), encoding: .utf8)
+        let page = try String(contentsOf: b.output.appendingPathComponent("letters/summer/index.html"), encoding: .utf8)
         #expect(page.contains("A new paragraph"))
-        try sameAsAFullBuild(site, output, work, now: testNow + 60)
+        try b.sameAsAFullBuild(now: testNow + 60)
     }
 
     @Test func aWarningInTheNewBodyIsReportedAndTheOldOneForgotten() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        try append(url, "\n[Unsafe](javascript:alert(1))\n")
-        let warned = build(site, output, cache, changed: [letter])
+        let b = try builtOnce()
+        defer { b.remove() }
+        let text = try String(contentsOf: b.url(Self.summer), encoding: .utf8)
+        try append(b.url(Self.summer), "\n[Unsafe](javascript:alert(1))\n")
+        let warned = b.build(changed: [Self.summer])
         #expect(warned.succeeded && warned.filesReused > 0)
-        #expect(warned.diagnostics.filter { $0.location.path == letter }.map(\.message).contains { $0.contains("javascript") }, "\(describe(warned))")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        let clean = build(site, output, cache, changed: [letter])
+        #expect(warned.diagnostics.filter { $0.location.path == Self.summer }.map(\.message).contains { $0.contains("javascript") }, "\(describe(warned))")
+        try text.write(to: b.url(Self.summer), atomically: true, encoding: .utf8)
+        let clean = b.build(changed: [Self.summer])
         #expect(clean.succeeded && clean.filesReused > 0)
-        #expect(!clean.diagnostics.contains { $0.location.path == letter }, "\(describe(clean))")
+        #expect(!clean.diagnostics.contains { $0.location.path == Self.summer }, "\(describe(clean))")
     }
 
     /// Each of these needs other pages changed too, so the whole site is built (nothing reused without a key).
@@ -260,51 +274,41 @@ struct QuickUpdateTests {
         ("Content/letters/_index.md", "---\n", "---\n"),
     ])
     func aChangeBeyondTheBodyBuildsEverything(path: String, old: String, new: String) throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let url = site.appendingPathComponent(path)
-        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
-        let report = build(site, output, cache, changed: [path])
+        let b = try builtOnce()
+        defer { b.remove() }
+        try String(contentsOf: b.url(path), encoding: .utf8).replacingOccurrences(of: old, with: new).write(to: b.url(path), atomically: true, encoding: .utf8)
+        let report = b.build(changed: [path])
         // A heading renamed under a link is an error found only by checking every page; the rest build.
         if path.hasSuffix("parks.md") {
             #expect(!report.succeeded)
         } else {
             #expect(report.succeeded, "\(describe(report))")
-            try sameAsAFullBuild(site, output, work)
+            try b.sameAsAFullBuild()
         }
     }
 
     @Test func aBrokenLinkInTheNewBodyFailsTheBuildAndTheFixBuildsAgain() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        try append(url, "\nSee [the pool](../programs/pool.md).\n")
-        let broken = build(site, output, cache, changed: [letter])
+        let b = try builtOnce()
+        defer { b.remove() }
+        let text = try String(contentsOf: b.url(Self.summer), encoding: .utf8)
+        try append(b.url(Self.summer), "\nSee [the pool](../programs/pool.md).\n")
+        let broken = b.build(changed: [Self.summer])
         #expect(!broken.succeeded)
-        #expect(broken.diagnostics.contains { $0.isError && $0.location.path == letter && $0.message.contains("pool.md") }, "\(describe(broken))")
-        #expect(try !String(contentsOf: output.appendingPathComponent("letters/summer/index.html"), encoding: .utf8).contains("the pool"))
-        try (text + "\nSee [the parks](../programs/parks.md).\n").write(to: url, atomically: true, encoding: .utf8)
-        let fixed = build(site, output, cache, changed: [letter])
+        #expect(broken.diagnostics.contains { $0.isError && $0.location.path == Self.summer && $0.message.contains("pool.md") }, "\(describe(broken))")
+        #expect(try !String(contentsOf: b.output.appendingPathComponent("letters/summer/index.html"), encoding: .utf8).contains("the pool"))
+        try (text + "\nSee [the parks](../programs/parks.md).\n").write(to: b.url(Self.summer), atomically: true, encoding: .utf8)
+        let fixed = b.build(changed: [Self.summer])
         #expect(fixed.succeeded, "\(describe(fixed))")
-        try sameAsAFullBuild(site, output, work)
+        try b.sameAsAFullBuild()
     }
 
     @Test func aNewDayBuildsEverything() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md"
-        try append(site.appendingPathComponent(letter), "\nMore.\n")
+        let b = try builtOnce()
+        defer { b.remove() }
+        try append(b.url(Self.summer), "\nMore.\n")
         let later = testNow + 86_400
-        let report = build(site, output, cache, changed: [letter], now: later)
-        #expect(report.succeeded)
-        try sameAsAFullBuild(site, output, work, now: later)
+        #expect(b.build(changed: [Self.summer], now: later).succeeded)
+        try b.sameAsAFullBuild(now: later)
     }
 
     // Cases found in review: each must equal a full build.
@@ -312,127 +316,97 @@ struct QuickUpdateTests {
     /// calendar.ics and the other trimmed .ics feeds leave out dates older than `now` − 31 days, to the second: an hour
     /// later within the same day one more occurrence is left out, which the next change names, so all is built.
     @Test func anOccurrenceLeavingTheTrimmedFeedsWithinTheDayBuildsEverything() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        // 31 days before testNow is 2026-10-21 13:00 in Chicago (CDT); this meeting starts half an hour later.
-        try "title: Town hall\nstart: 2026-10-21 13:30\nend: 2026-10-21 14:30\n"
-            .write(to: site.appendingPathComponent("Content/events/town-hall.yml"), atomically: true, encoding: .utf8)
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md"
-        try append(site.appendingPathComponent(letter), "\nMore.\n")
-        let later = testNow + 3600
-        let report = build(site, output, cache, changed: [letter], now: later)
+        let b = try builtOnce { site in
+            // 31 days before testNow is 2026-10-21 13:00 in Chicago (CDT); this meeting starts half an hour later.
+            try "title: Town hall\nstart: 2026-10-21 13:30\nend: 2026-10-21 14:30\n"
+                .write(to: site.appendingPathComponent("Content/events/town-hall.yml"), atomically: true, encoding: .utf8)
+        }
+        defer { b.remove() }
+        try append(b.url(Self.summer), "\nMore.\n")
+        let report = b.build(changed: [Self.summer], now: testNow + 3600)
         #expect(report.succeeded, "\(describe(report))")
-        #expect(cache.quickUpdates == 0)
-        try sameAsAFullBuild(site, output, work, now: later)
+        #expect(b.cache.quickUpdates == 0)
+        try b.sameAsAFullBuild(now: testNow + 3600)
     }
 
-    /// A posts section with no dated letter (here none at all): its feeds must not show the moment of the build.
-    @Test func anUndatedPostsFeedStaysTheSameAfterAQuickUpdate() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let news = site.appendingPathComponent("Content/news")
-        try FileManager.default.createDirectory(at: news, withIntermediateDirectories: true)
-        try "---\ntitle: News\nkind: posts\n---\nNews from the department.\n"
-            .write(to: news.appendingPathComponent("_index.md"), atomically: true, encoding: .utf8)
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md"
-        try append(site.appendingPathComponent(letter), "\nMore.\n")
-        let report = build(site, output, cache, changed: [letter], now: testNow + 60)
+    /// A posts section with no dated letter (here none at all): its feeds must not show the moment of the build, after a
+    /// quick update or a keyed full build (no changed files named) a minute later.
+    @Test(arguments: [true, false])
+    func anUndatedPostsFeedStaysTheSame(quick: Bool) throws {
+        let b = try builtOnce { site in
+            try FileManager.default.createDirectory(at: site.appendingPathComponent("Content/news"), withIntermediateDirectories: true)
+            try "---\ntitle: News\nkind: posts\n---\nNews from the department.\n"
+                .write(to: site.appendingPathComponent("Content/news/_index.md"), atomically: true, encoding: .utf8)
+        }
+        defer { b.remove() }
+        try append(b.url(Self.summer), "\nMore.\n")
+        let report = b.build(changed: quick ? [Self.summer] : nil, now: testNow + 60)
         #expect(report.succeeded, "\(describe(report))")
-        #expect(cache.quickUpdates == 1)
-        try sameAsAFullBuild(site, output, work, now: testNow + 60)
+        #expect(b.cache.quickUpdates == (quick ? 1 : 0))
+        try b.sameAsAFullBuild(now: testNow + 60)
     }
 
     /// The content reader neither lists nor follows symbolic links, so a letter replaced by one is unpublished.
     @Test func aLetterReplacedByASymbolicLinkBuildsEverything() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
-        let elsewhere = work.appendingPathComponent("summer-draft.md")
-        try (String(contentsOf: url, encoding: .utf8) + "\nMore.\n").write(to: elsewhere, atomically: true, encoding: .utf8)
-        try FileManager.default.removeItem(at: url)
-        try FileManager.default.createSymbolicLink(at: url, withDestinationURL: elsewhere)
-        let report = build(site, output, cache, changed: [letter])
+        let b = try builtOnce()
+        defer { b.remove() }
+        let elsewhere = b.work.appendingPathComponent("summer-draft.md")
+        try (String(contentsOf: b.url(Self.summer), encoding: .utf8) + "\nMore.\n").write(to: elsewhere, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: b.url(Self.summer))
+        try FileManager.default.createSymbolicLink(at: b.url(Self.summer), withDestinationURL: elsewhere)
+        let report = b.build(changed: [Self.summer])
         #expect(report.succeeded, "\(describe(report))")
-        #expect(cache.quickUpdates == 0)
-        try sameAsAFullBuild(site, output, work)
+        #expect(b.cache.quickUpdates == 0)
+        try b.sameAsAFullBuild()
     }
 
     /// Not the quick path: a cached full build after site.yml changes how dates are read reuses bodies with the old entries.
     @Test func aNewTimeZoneReadsTheEntriesAgainUnderACachedBody() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let config = site.appendingPathComponent("Content/site.yml")
+        let b = try builtOnce()
+        defer { b.remove() }
+        let config = b.url("Content/site.yml")
         try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "timeZone: America/Chicago", with: "timeZone: America/New_York")
             .write(to: config, atomically: true, encoding: .utf8)
-        #expect(build(site, output, cache, changed: ["Content/site.yml"]).succeeded)
-        try sameAsAFullBuild(site, output, work)
-    }
-
-    /// The undated feed in a keyed full build (no changed list) a minute later.
-    @Test func anUndatedPostsFeedStaysTheSameInAKeyedBuild() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let news = site.appendingPathComponent("Content/news")
-        try FileManager.default.createDirectory(at: news, withIntermediateDirectories: true)
-        try "---\ntitle: News\nkind: posts\n---\nNews from the department.\n"
-            .write(to: news.appendingPathComponent("_index.md"), atomically: true, encoding: .utf8)
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md"
-        try append(site.appendingPathComponent(letter), "\nMore.\n")
-        #expect(build(site, output, cache, now: testNow + 60).succeeded)
-        #expect(cache.quickUpdates == 0)
-        try sameAsAFullBuild(site, output, work, now: testNow + 60)
+        #expect(b.build(changed: ["Content/site.yml"]).succeeded)
+        try b.sameAsAFullBuild()
     }
 
     /// Diagnostics after a series of quick updates (warnings added, repeated, removed; two files at once; a
     /// front-matter warning; an emptied body) are those of a full build.
     @Test func diagnosticsAfterSeveralQuickUpdatesAreAFullBuilds() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        let about = "Content/about.md", summer = "Content/letters/2026-06-01-summer.md"
-        let aboutURL = site.appendingPathComponent(about), summerURL = site.appendingPathComponent(summer)
-        // A front-matter warning (image without alt) on about.md from the start.
-        try String(contentsOf: aboutURL, encoding: .utf8).replacingOccurrences(of: "summary:", with: "image: /media/sun.svg\nsummary:")
-            .write(to: aboutURL, atomically: true, encoding: .utf8)
-        #expect(build(site, output, cache).succeeded)
-        func check(_ changed: [String], _ step: String) throws {
-            let quick = build(site, output, cache, changed: changed, now: testNow + 10)
-            let full = Builder.build(BuildOptions(siteFolder: site, output: work.appendingPathComponent("full-\(UUID().uuidString)"), now: testNow + 10))
-            #expect(quick.diagnostics.sortedForDisplay() == full.diagnostics.sortedForDisplay(), "\(step): quick\n\(describe(quick))\nfull\n\(describe(full))")
-            try sameAsAFullBuild(site, output, work, now: testNow + 10)
+        let about = "Content/about.md", summer = Self.summer
+        let b = try builtOnce { site in
+            // A front-matter warning (image without alt) on about.md from the start.
+            let url = site.appendingPathComponent(about)
+            try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "summary:", with: "image: /media/sun.svg\nsummary:")
+                .write(to: url, atomically: true, encoding: .utf8)
         }
-        try append(summerURL, "\n[a](javascript:x) [b](javascript:y)\n")
-        try append(aboutURL, "\n[c](javascript:z)\n")
+        defer { b.remove() }
+        func check(_ changed: [String], _ step: String) throws {
+            let quick = b.build(changed: changed, now: testNow + 10)
+            let full = Builder.build(BuildOptions(siteFolder: b.site, output: b.work.appendingPathComponent("full-\(UUID().uuidString)"), now: testNow + 10))
+            #expect(quick.diagnostics.sortedForDisplay() == full.diagnostics.sortedForDisplay(), "\(step): quick\n\(describe(quick))\nfull\n\(describe(full))")
+            try b.sameAsAFullBuild(now: testNow + 10)
+        }
+        try append(b.url(summer), "\n[a](javascript:x) [b](javascript:y)\n")
+        try append(b.url(about), "\n[c](javascript:z)\n")
         try check([summer, about, summer], "two files")
-        try append(summerURL, "\n[a](javascript:x)\n")
+        try append(b.url(summer), "\n[a](javascript:x)\n")
         try check([summer], "again")
-        let text = try String(contentsOf: summerURL, encoding: .utf8)
-        try String(text[..<text.range(of: "See the")!.lowerBound]).write(to: summerURL, atomically: true, encoding: .utf8)
+        let text = try String(contentsOf: b.url(summer), encoding: .utf8)
+        try String(text[..<text.range(of: "See the")!.lowerBound]).write(to: b.url(summer), atomically: true, encoding: .utf8)
         try check([summer], "emptied")
-        #expect(cache.quickUpdates == 3)
+        #expect(b.cache.quickUpdates == 3)
     }
 
     /// A letter saved with CRLF line endings and a new paragraph is a quick update and matches a full build.
     @Test func aSaveWithCRLFLineEndingsIsAQuickUpdate() throws {
-        let (work, site) = try copyOfGoodSite("quick")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out"), cache = BuildCache(settle: 0)
-        #expect(build(site, output, cache).succeeded)
-        let letter = "Content/letters/2026-06-01-summer.md", url = site.appendingPathComponent(letter)
-        try (String(contentsOf: url, encoding: .utf8) + "\nMore.\n").replacingOccurrences(of: "\n", with: "\r\n")
-            .write(to: url, atomically: true, encoding: .utf8)
-        #expect(build(site, output, cache, changed: [letter], now: testNow + 5).succeeded)
-        #expect(cache.quickUpdates == 1)
-        try sameAsAFullBuild(site, output, work, now: testNow + 5)
+        let b = try builtOnce()
+        defer { b.remove() }
+        try (String(contentsOf: b.url(Self.summer), encoding: .utf8) + "\nMore.\n").replacingOccurrences(of: "\n", with: "\r\n")
+            .write(to: b.url(Self.summer), atomically: true, encoding: .utf8)
+        #expect(b.build(changed: [Self.summer], now: testNow + 5).succeeded)
+        #expect(b.cache.quickUpdates == 1)
+        try b.sameAsAFullBuild(now: testNow + 5)
     }
 }
