@@ -133,7 +133,7 @@ public enum Builder {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
             .map { String($0.location.path.dropFirst("Content/".count)) })
         let resolver = linkResolver(content, unreadable: unreadable)
-        let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let options = content.config.markdownOptions
         let linkKey = cache == nil ? 0 : Fingerprint.of([String(resolver.key), String(options.rawValue)])
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
@@ -193,7 +193,7 @@ public enum Builder {
         for section in content.sections { sources["\(section.name)/_index.md"] = section.intro[...] }
         var events: [String: String] = [:]
         for event in content.events { events[String(event.file.path.dropFirst("Content/".count))] = event.slug }
-        let options: CommonMark.Options = content.config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let options = content.config.markdownOptions
         return LinkResolver(pathByContentPath: paths, allContentPaths: content.allContentPaths,
                             mediaFiles: Set(content.media), basePath: content.config.basePath,
                             eventSlugByContentPath: events, unreadable: unreadable,

@@ -49,7 +49,7 @@ extension Builder {
               last.options.sameSite(as: options), last.stillCurrent(at: options.now) else { return nil }
         let clock = PhaseClock()
         let config = last.plan.content.config
-        let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let markdownOptions = config.markdownOptions
         let resolver = last.plan.resolver
         var replacements: [RenderedEntry] = []
         var diagnostics = last.report.diagnostics

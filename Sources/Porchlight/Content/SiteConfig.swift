@@ -15,6 +15,8 @@ public struct SiteConfig: Sendable {
     public var nav: [NavItem]
     public var notice: Notice?
     public var unsafeHTML: Bool
+    /// How cmark renders the site's Markdown: smart punctuation, and raw HTML only when `unsafeHTML` allows it.
+    var markdownOptions: CommonMark.Options { unsafeHTML ? [.smart, .unsafe] : [.smart] }
     /// Months of recurring events expanded before and after "now".
     public var windowPast: Int
     public var windowFuture: Int

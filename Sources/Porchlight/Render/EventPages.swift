@@ -142,7 +142,7 @@ extension SitePlan {
         let items = scheduled.occurrences.map { SiteCalendar.Item(event: index, occurrence: $0) }
         let upcoming = items.filter { $0.occurrence.endInstant > calendar.now }
         let next = upcoming.first { $0.occurrence.status != .cancelled } ?? upcoming.first
-        let options: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let options = config.markdownOptions
         var context: [String: TemplateValue] = [
             "title": .text(event.title), "url": .text(url(eventPath(event))),
             "icsURL": .text(url("events/\(event.slug).ics")), "webcalURL": .text(webcal("events/\(event.slug).ics")),

@@ -235,7 +235,7 @@ struct SitePlan {
             addPage(out, path, template, title: title, description: description, extra(), shows: inputs, parameters: parameters, feeds: feeds,
                     lastmod: lastmod, index: index)
         }
-        let markdownOptions: CommonMark.Options = config.unsafeHTML ? [.smart, .unsafe] : [.smart]
+        let markdownOptions = config.markdownOptions
         func introHTML(_ markdown: String, _ file: SourceFile?, _ line: Int, from: String) -> String {
             guard let file, !markdown.isEmpty else { return "" }
             var diagnostics: [Diagnostic] = []
