@@ -17,6 +17,13 @@ struct MarkdownTests {
         #expect(out.contains("<h3 id=\"step-1-listen\">Step 1: <em>listen</em></h3>"))
     }
 
+    /// Pins the newlines dropped inside headings (and only there), around empty headings, raw HTML and `>` at a line's end.
+    @Test func headingsKeepNoNewlinesInside() {
+        let markdown = "# One\n\n##\n\nA line ending in >\nand one more\n\n### With <em>html</em> >\n\n<h2 id=\"raw\">\nraw\n</h2>\n\n<p>\n</h3>\n\n###### Six"
+        #expect(html(markdown, [.smart, .unsafe]) == "<h1 id=\"one\">One</h1>\n<h2 id=\"section\"></h2>\n<p>A line ending in &gt;\nand one more</p>\n"
+            + "<h3 id=\"with-html\">With <em>html</em> &gt;</h3>\n<h2 id=\"raw\">raw</h2>\n<p></h3>\n<h6 id=\"six\">Six</h6>\n")
+    }
+
     @Test func rawHTMLIsDroppedUnlessAllowed() {
         let markdown = "<script>alert(1)</script>\n\nHello <b onclick=\"x()\">there</b>"
         let safe = html(markdown)

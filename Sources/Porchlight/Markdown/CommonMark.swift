@@ -159,20 +159,21 @@ struct CommonMark {
         return html.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
             String(unsafeUninitializedCapacity: count) { out in
                 var o = 0, i = 0
-                func isDigit(_ k: Int) -> Bool { k < count && bytes[k] >= 0x31 && bytes[k] <= 0x36 }
+                // Only newlines can go, so the text between them is copied whole.
                 while i < count {
-                    let b = bytes[i]
-                    // "\n</hN>" → "</hN>"
-                    if b == 0x0A, i + 4 < count, bytes[i + 1] == 0x3C, bytes[i + 2] == 0x2F, bytes[i + 3] == 0x68, isDigit(i + 4) {
-                        i += 1
-                        continue
-                    }
-                    out[o] = b
-                    o += 1
-                    i += 1
-                    // "<hN id=\"…\">\n" → "<hN id=\"…\">"
-                    if b == 0x3E, o >= 2, i < count, bytes[i] == 0x0A, endsHeadingOpenTag(out, o) {
-                        i += 1
+                    let newline = memchr(bytes + i, 0x0A, count - i).map { UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer($0)) } ?? count
+                    let start = i
+                    memcpy(out.baseAddress! + o, bytes + i, newline - i)
+                    o += newline - i
+                    i = newline + 1
+                    guard newline < count else { break }
+                    // "<hN id=\"…\">\n" → "<hN id=\"…\">", and "\n</hN>" → "</hN>"
+                    let closesHeading = newline + 4 < count && bytes[newline + 1] == 0x3C && bytes[newline + 2] == 0x2F
+                        && bytes[newline + 3] == 0x68 && bytes[newline + 4] >= 0x31 && bytes[newline + 4] <= 0x36
+                    let opensHeading = newline > start && o >= 2 && bytes[newline - 1] == 0x3E && endsHeadingOpenTag(out, o)
+                    if !closesHeading && !opensHeading {
+                        out[o] = 0x0A
+                        o += 1
                     }
                 }
                 return o
