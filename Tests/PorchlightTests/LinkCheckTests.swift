@@ -31,6 +31,30 @@ struct LinkCheckTests {
         #expect(!page.contains("our desk</a>"))
     }
 
+    /// A build lets go of letters' Markdown once they are rendered; intros, rendered later, still check links to their headings.
+    @Test func introsCheckHeadingsOfLettersWhoseTextIsLetGo() throws {
+        let (report, site) = try build([
+            "Content/site.yml": minimalSiteYML + "unsafeHTML: true\n",
+            "Content/_index.md": "---\ntitle: Home\n---\nSee [the plan](letters/a.md#our-plan) and [the map](letters/b.md#map).\n",
+            "Content/letters/_index.md": "---\ntitle: Letters\n---\nStart with [step two](a.md#step-two) or [the map](b.md#mapp).\n",
+            "Content/letters/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nBody.\n\n## Our plan\n\n- ### Step one\n\n> ### Step two\n",
+            "Content/letters/b.md": "---\ntitle: B\ndate: 2024-01-03\n---\nBody with <span id=\"map\">a map</span> and [a link](a.md#step-one).\n",
+        ])
+        defer { site.remove() }
+        #expect(describe(report) == """
+            Content/letters/_index.md:4:41: error: the link "b.md#mapp" points to "#mapp", which is not a heading in Content/letters/b.md — did you mean "#map"?
+                Start with [step two](a.md#step-two) or [the map](b.md#mapp).
+                                                        ^
+
+            """)
+        try Data("---\ntitle: Letters\n---\nStart with [step two](a.md#step-two) or [the map](b.md#map).\n".utf8)
+            .write(to: site.url.appendingPathComponent("Content/letters/_index.md"))
+        let fixed = site.build()
+        #expect(fixed.succeeded, "\(describe(fixed))")
+        let letters = try #require(site.read("letters/index.html"))
+        #expect(letters.contains("<a href=\"/letters/a/#step-two\">step two</a> or <a href=\"/letters/b/#map\">the map</a>"))
+    }
+
     @Test func scriptLinkInASectionIntroIsDroppedWithAWarning() throws {
         let (report, site) = try build([
             "Content/letters/_index.md": "---\ntitle: Letters\n---\nRead [this](javascript:void(0)).\n",

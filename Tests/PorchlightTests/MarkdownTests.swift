@@ -24,6 +24,16 @@ struct MarkdownTests {
             + "<h3 id=\"with-html\">With <em>html</em> &gt;</h3>\n<h2 id=\"raw\">raw</h2>\n<p></h3>\n<h6 id=\"six\">Six</h6>\n")
     }
 
+    /// Rendering finds the ids that link checking looks for, in the same order, without parsing again.
+    @Test(arguments: [CommonMark.Options.smart, [.smart, .unsafe]])
+    func renderingFindsTheAnchors(options: CommonMark.Options) {
+        let markdown = "# Plan\n\n<div id=\"top\">\n\n## Plan <a name='x'></a>\n\n- ### In a *list*\n\n> #### Quoted [link](javascript:x)\n\n"
+            + "Text <span id=\"inline\">here</span>.\n\n##\n\n## Plan\n"
+        let rendered = CommonMark.render(markdown, options: options) { _ in nil }
+        #expect(rendered.anchors == CommonMark.anchors(in: markdown, options: options))
+        #expect(rendered.anchors.count == (options.contains(.unsafe) ? 9 : 6))
+    }
+
     @Test func rawHTMLIsDroppedUnlessAllowed() {
         let markdown = "<script>alert(1)</script>\n\nHello <b onclick=\"x()\">there</b>"
         let safe = html(markdown)

@@ -17,16 +17,29 @@ public struct BuildReport: Sendable {
 /// A letter or page with its Markdown rendered and its summary settled.
 final class RenderedEntry: Sendable {
     let entry: Entry
-    let bodyHTML: String
     let summary: String
     /// Sums up the entry's file and address; with the site's key it stands for everything pages show of it.
     let version: UInt64
+    private let html: HTML
 
-    init(entry: Entry, bodyHTML: String, summary: String) {
+    /// The body in memory, or where it waits in a spill file.
+    private enum HTML {
+        case text(String)
+        case spilled(SpillFile, offset: Int64, length: Int)
+    }
+
+    var bodyHTML: String {
+        switch html {
+        case let .text(text): return text
+        case let .spilled(file, offset, length): return file.text(at: offset, length: length)
+        }
+    }
+
+    init(entry: Entry, bodyHTML: String, summary: String, spill: SpillFile? = nil) {
         self.entry = entry
-        self.bodyHTML = bodyHTML
         self.summary = summary
         version = Fingerprint.of([entry.contentPath, entry.path, entry.file.text])
+        html = spill.flatMap { file in file.store(bodyHTML).map { .spilled(file, offset: $0.offset, length: $0.length) } } ?? .text(bodyHTML)
     }
 }
 
@@ -46,7 +59,10 @@ public enum Builder {
         clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
         assignPaths(&content, problems: problems)
-        let (rendered, resolver, linkKey) = renderMarkdown(content, cache: options.cache, problems: problems)
+        // Without the preview server's cache nothing is kept for a later build: rendered bodies wait in a temporary file
+        // and the Markdown is let go, so a hundred thousand letters build in well under their size in memory.
+        let spill = options.cache == nil ? SpillFile() : nil
+        let (rendered, resolver, linkKey) = renderMarkdown(content, cache: options.cache, spill: spill, problems: problems)
         clock.mark("render markdown")
         let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
         clock.mark("expand events")
@@ -64,7 +80,7 @@ public enum Builder {
         }
         defer { clock.mark("render and write") }
         let kept = last.flatMap { $0.options.sameSite(as: options) ? $0.manifest : nil }
-        var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, problems: problems)
+        var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, spill: spill, problems: problems)
         report.nextChange = next
         if let cache = options.cache, let manifest, report.succeeded {
             cache.keepLast(LastBuild(options: options, plan: plan, linkKey: linkKey, manifest: manifest, report: report, nextChange: nextChange?.date))
@@ -128,7 +144,8 @@ public enum Builder {
 
     /// Renders every body on all cores; link problems come back with the file's real line numbers.
     /// With a cache, a body is rendered again only when its file, address or what its links point at changed.
-    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, problems: Problems)
+    /// With a spill file, bodies wait in it, and the entries' Markdown is let go once every body is rendered.
+    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, spill: SpillFile? = nil, problems: Problems)
         -> (rendered: [String: RenderedEntry], resolver: LinkResolver, linkKey: UInt64) {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
             .map { String($0.location.path.dropFirst("Content/".count)) })
@@ -138,7 +155,7 @@ public enum Builder {
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
             if let cache, let reused = cache.rendered(entry, linkKey: linkKey, anchors: resolver.anchors) { return reused }
-            return renderBody(entry, resolver: resolver, options: options, cache: cache, linkKey: linkKey)
+            return renderBody(entry, resolver: resolver, options: options, cache: cache, linkKey: linkKey, spill: spill)
         }
         var byPath: [String: RenderedEntry] = [:]
         for (rendered, diagnostics) in results {
@@ -157,12 +174,17 @@ public enum Builder {
             }
             problems.add(contentsOf: diagnostics)
         }
+        if spill != nil {
+            // Every entry's ids are known now; intros keep their Markdown, as they are rendered with their pages.
+            resolver.anchors?.forgetKnownMarkdown()
+            for entry in entries { entry.forgetBody() }
+        }
         return (byPath, resolver, linkKey)
     }
 
     /// One entry's body as HTML and its summary settled, with the problems of its links; kept in the cache when there is one.
-    static func renderBody(_ entry: Entry, resolver: LinkResolver, options: CommonMark.Options, cache: BuildCache?, linkKey: UInt64)
-        -> (RenderedEntry, [Diagnostic]) {
+    static func renderBody(_ entry: Entry, resolver: LinkResolver, options: CommonMark.Options, cache: BuildCache?, linkKey: UInt64,
+                           spill: SpillFile? = nil) -> (RenderedEntry, [Diagnostic]) {
         var resolver = resolver
         let anchorLog = cache == nil ? nil : AnchorLog()
         resolver.anchorLog = anchorLog
@@ -170,13 +192,14 @@ public enum Builder {
         let result = CommonMark.render(entry.body, options: options) { link in
             resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
         }
+        resolver.anchors?.remember(result.anchors, for: entry.contentPath)
         var summary = entry.summary ?? ""
         if summary.isEmpty { summary = Self.shorten(result.firstParagraph ?? "") }
         if summary.isEmpty {
             diagnostics.append(entry.file.warning(line: 1, "the page has no summary and no first paragraph to take one from",
                                                   fix: "add \"summary: one sentence\" to the front matter"))
         }
-        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary)
+        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary, spill: spill)
         cache?.keep(rendered, diagnostics: diagnostics, linkKey: linkKey, anchorsSeen: anchorLog?.seen ?? [:])
         return (rendered, diagnostics)
     }
@@ -227,7 +250,7 @@ public enum Builder {
 
     /// Writes the whole site; with the manifest of what the output folder now holds when it succeeded.
     private static func writeSite(_ outputs: [SiteOutput], theme: Theme, options: BuildOptions, manifest: [String: SiteWriter.Record]?,
-                                  problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
+                                  spill: SpillFile?, problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
         let outputPath = options.output.path
         let source = options.siteFolder.path
         if outputPath == source || source.hasPrefix(outputPath + "/")
@@ -243,7 +266,7 @@ public enum Builder {
             problems.add(.error(SourceLocation(path: outputPath), "\(error)", fix: "pass another --output folder"))
             return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil)
         }
-        write(outputs, with: writer, theme: theme, options: options, problems: problems)
+        write(outputs, with: writer, theme: theme, options: options, spill: spill, problems: problems)
         guard !problems.hasErrors else { return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil) }
         let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
         return (BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged,
@@ -252,7 +275,8 @@ public enum Builder {
 
     /// Renders and writes files on all cores, each only when its key or context is not the previous build's, then puts them in
     /// place; on any failure the writer's work is discarded and the errors are in `problems`.
-    static func write(_ outputs: [SiteOutput], with writer: SiteWriter, theme: Theme, options: BuildOptions, problems: Problems) {
+    static func write(_ outputs: [SiteOutput], with writer: SiteWriter, theme: Theme, options: BuildOptions, spill: SpillFile? = nil,
+                      problems: Problems) {
         let outputPath = options.output.path
         let mediaFolder = options.siteFolder.appendingPathComponent("Content/media")
         let done = ProgressCounter(total: outputs.count, report: options.progress)
@@ -279,6 +303,10 @@ public enum Builder {
         }
         for failure in failures.compactMap({ $0 }) {
             problems.add(.error(SourceLocation(path: outputPath), "could not write \(failure)", fix: "check the disk space and permissions of the output folder"))
+        }
+        if spill?.failed == true {
+            problems.add(.error(SourceLocation(path: NSTemporaryDirectory()), "could not read back rendered pages from a temporary file",
+                                fix: "check the disk space of the temporary folder (TMPDIR), then build again"))
         }
         if problems.hasErrors {
             writer.discard()

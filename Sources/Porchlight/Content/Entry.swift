@@ -1,11 +1,11 @@
 import Foundation
 
 /// A letter or page: front matter read and checked, body still Markdown. A class: every stage and page shares one,
-/// and only `path` changes, once, before the entry is shared between threads.
+/// and only `path` changes, once, before the entry is shared between threads (and `forgetBody`, between stages).
 public final class Entry: @unchecked Sendable {
     /// Path below `Content/`, with `/` separators (`letters/2024-11-05-thanks.md`).
     public let contentPath: String
-    public let file: SourceFile
+    public private(set) var file: SourceFile
     /// The section folder, or nil for a page at the top of `Content/`.
     public let section: String?
     public let title: String
@@ -22,7 +22,7 @@ public final class Entry: @unchecked Sendable {
     public let image: String?
     public let imageAlt: String?
     /// The Markdown after the front matter: a part of `file.text`, sharing its memory.
-    public let body: Substring
+    public private(set) var body: Substring
     /// The file's line on which the Markdown body starts, so cmark's lines map back to the file.
     public let bodyLine: Int
     /// Site path without the base path, ending in `/` (`letters/thanks/`).
@@ -36,6 +36,13 @@ public final class Entry: @unchecked Sendable {
         self.author = author; self.summary = summary; self.tags = tags; self.districts = districts; self.draft = draft
         self.publishDate = publishDate; self.slug = slug; self.weight = weight; self.aliases = aliases; self.image = image
         self.imageAlt = imageAlt; self.body = body; self.bodyLine = bodyLine
+    }
+
+    /// Keeps of the file only its front matter, once the body is rendered and nothing will read it again:
+    /// a hundred thousand letters' texts need not stay in memory while pages are written.
+    func forgetBody() {
+        file = SourceFile(path: file.path, text: String(file.text[..<body.startIndex]))
+        body = ""
     }
 
     static let fields = ["title", "date", "author", "summary", "tags", "districts", "draft", "publishDate",

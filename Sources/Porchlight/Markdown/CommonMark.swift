@@ -24,6 +24,8 @@ struct CommonMark {
         /// The text of the first paragraph, for a summary when none is written.
         var firstParagraph: String?
         var headings: [(level: Int, id: String, text: String)]
+        /// What `anchors(in:)` finds in the same Markdown, found while rendering.
+        var anchors: [String]
     }
 
     /// cmark's document of the text up to its first NUL byte (where a C string ends), read in place without a copy.
@@ -45,6 +47,8 @@ struct CommonMark {
         defer { cmark_node_free(document) }
 
         var headingNodes: [OpaquePointer] = []
+        // In page order: nil for a heading (its id comes later), or the ids written in raw HTML.
+        var anchorParts: [[String]?] = []
         var scriptLinks: [OpaquePointer] = []
         var firstParagraph: String?
         let iterator = cmark_iter_new(document)
@@ -65,8 +69,11 @@ struct CommonMark {
                 }
             case CMARK_NODE_HEADING:
                 headingNodes.append(node)
+                anchorParts.append(nil)
             case CMARK_NODE_PARAGRAPH where firstParagraph == nil:
                 firstParagraph = plainText(node)
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                if options.contains(.unsafe), let literal = cmark_node_get_literal(node) { anchorParts.append(htmlIDs(String(cString: literal))) }
             default:
                 break
             }
@@ -84,13 +91,15 @@ struct CommonMark {
             headings.append((level, id, text))
             replaceWithAnchoredHeading(heading, level: level, id: id)
         }
+        var headingIDs = headings.makeIterator()
+        let anchors = anchorParts.flatMap { $0 ?? [headingIDs.next()!.1] }
 
         guard let cHTML = cmark_render_html(document, options.rawValue) else {
-            return Rendered(html: "", firstParagraph: firstParagraph, headings: headings)
+            return Rendered(html: "", firstParagraph: firstParagraph, headings: headings, anchors: anchors)
         }
         defer { free(cHTML) }
         let html = headings.isEmpty ? String(cString: cHTML) : tightenHeadings(cHTML)
-        return Rendered(html: html, firstParagraph: firstParagraph, headings: headings)
+        return Rendered(html: html, firstParagraph: firstParagraph, headings: headings, anchors: anchors)
     }
 
     /// The ids a `#fragment` can name in the HTML `render` makes of this Markdown: every heading's, and, when raw HTML is
