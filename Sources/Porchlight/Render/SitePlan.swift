@@ -97,7 +97,7 @@ struct SitePlan {
         calendarKey = makeCalendarKey()
         entriesKey = makeEntriesKey()
         baseSiteContext = Self.makeBaseSiteContext(self)
-        // Summaries only read what is settled by now, so they are built on all cores.
+        // Summaries and event items only read what is settled by now, so they are built on all cores.
         let items = Array(rendered.values)
         let plan = UncheckedSendable(self)
         let built = items.parallelMap { TemplateObject(fields: plan.value.summaryFields($0)).hashed() }
@@ -111,7 +111,9 @@ struct SitePlan {
             }
         }
         listingKey = listing.value
-        for item in calendar.items { itemViews[ItemKey(item)] = makeItemView(item) }
+        let calendarItems = calendar.items
+        let views = calendarItems.parallelMap { plan.value.makeItemView($0) }
+        for (item, view) in zip(calendarItems, views) { itemViews[ItemKey(item)] = view }
     }
 
     /// Versions are added up, so one entry's new version changes the sum without walking the others.
