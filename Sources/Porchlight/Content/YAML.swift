@@ -9,17 +9,57 @@ final class Problems {
     var hasErrors: Bool { list.contains(where: \.isError) }
 }
 
+/// A composed YAML value and where it starts: the part of a Yams node the readers use, without tags and anchors.
+struct YAMLValue {
+    /// Plain, quoted, literal or folded: only plain scalars can be null.
+    typealias Style = Node.Scalar.Style
+
+    enum Content {
+        case scalar(String, Style)
+        case sequence([YAMLValue])
+        case mapping([YAMLPair])
+        /// Yams composes aliases into the nodes they name; kept so a converted tree loses nothing.
+        case alias
+    }
+
+    let content: Content
+    let line: Int
+    let column: Int
+}
+
+/// One "key: value" of a mapping.
+struct YAMLPair {
+    /// The key's text as Yams' `Node.string` reads it: "" for a key that is not text.
+    let text: String
+    let key: YAMLValue
+    let value: YAMLValue
+}
+
+extension YAMLValue {
+    /// The same value as a Yams node; the rule-less resolver's tags are not kept, as nothing reads them after composing.
+    init(_ node: Node) {
+        line = node.mark?.line ?? 1
+        column = node.mark?.column ?? 1
+        switch node {
+        case let .scalar(scalar): content = .scalar(scalar.string, scalar.style)
+        case let .sequence(items): content = .sequence(items.map(YAMLValue.init))
+        case let .mapping(pairs): content = .mapping(pairs.map { YAMLPair(text: $0.key.string ?? "", key: YAMLValue($0.key), value: YAMLValue($0.value)) })
+        case .alias: content = .alias
+        }
+    }
+}
+
 /// A YAML node that knows where it stands in its file, so every complaint can name a line.
 struct YAMLNode {
-    let node: Node
+    let value: YAMLValue
     let file: SourceFile
     /// Lines before the YAML starts in the file (front matter begins after the `---` line).
     let lineOffset: Int
 
-    var line: Int { (node.mark?.line ?? 1) + lineOffset }
-    var column: Int { node.mark?.column ?? 1 }
+    var line: Int { value.line + lineOffset }
+    var column: Int { value.column }
 
-    func child(_ node: Node) -> YAMLNode { YAMLNode(node: node, file: file, lineOffset: lineOffset) }
+    func child(_ value: YAMLValue) -> YAMLNode { YAMLNode(value: value, file: file, lineOffset: lineOffset) }
 
     func error(_ message: String, fix: String? = nil) -> Diagnostic {
         file.error(line: line, column: column, message, fix: fix)
@@ -31,21 +71,21 @@ struct YAMLNode {
 
     /// The scalar's text, or nil for a YAML null (`~`, `null`, or nothing).
     var scalarText: String? {
-        guard case let .scalar(scalar) = node else { return nil }
-        guard scalar.style == .plain else { return scalar.string }
-        switch scalar.string {
+        guard case let .scalar(text, style) = value.content else { return nil }
+        guard style == .plain else { return text }
+        switch text {
         case "", "~", "null", "Null", "NULL": return nil
-        default: return scalar.string
+        default: return text
         }
     }
 
     var isNull: Bool {
-        if case .scalar = node { return scalarText == nil }
+        if case .scalar = value.content { return scalarText == nil }
         return false
     }
 
     var kindName: String {
-        switch node {
+        switch value.content {
         case .scalar: return "a single value"
         case .mapping: return "a group of fields"
         case .sequence: return "a list"
@@ -54,18 +94,27 @@ struct YAMLNode {
     }
 
     var sequence: [YAMLNode]? {
-        guard case let .sequence(items) = node else { return nil }
+        guard case let .sequence(items) = value.content else { return nil }
         return items.map(child)
     }
 
     /// Parses YAML text into a node; errors carry the file's real line numbers.
     static func parse(_ text: String, file: SourceFile, lineOffset: Int, problems: Problems) -> YAMLNode? {
+        // Most front matter is a simple block mapping, which FrontMatterYAML reads to Yams' tree for a fraction of
+        // the work; anything else, and every error, is Yams' to read and report.
+        if let root = FrontMatterYAML.parse(text) { return YAMLNode(value: root, file: file, lineOffset: lineOffset) }
+        guard let root = composeWithYams(text, file: file, lineOffset: lineOffset, problems: problems) else { return nil }
+        return YAMLNode(value: YAMLValue(root), file: file, lineOffset: lineOffset)
+    }
+
+    /// Composes the text with Yams, reporting its errors, as every file was read before FrontMatterYAML.
+    static func composeWithYams(_ text: String, file: SourceFile, lineOffset: Int, problems: Problems) -> Node? {
         // Yams' default resolver runs seven regular expressions on every key, and we read every scalar as text.
         // Only its duplicate-key check compares resolved types, so the rule-less resolver's tree is kept
         // when no key's type can matter; on any error, or a tagged or non-text key, we compose the default way.
         if let root = try? Yams.compose(yaml: text, .basic, textOnly, .utf8) {
             var budget = maximumNodes
-            if withinBudget(root, &budget, textKeys: true) { return YAMLNode(node: root, file: file, lineOffset: lineOffset) }
+            if withinBudget(root, &budget, textKeys: true) { return root }
         }
         let root: Node?
         do {
@@ -78,14 +127,14 @@ struct YAMLNode {
             return nil
         }
         guard let root else { return nil }
-        let yamlNode = YAMLNode(node: root, file: file, lineOffset: lineOffset)
         var budget = maximumNodes
         if !withinBudget(root, &budget) {
-            problems.add(yamlNode.error("the YAML expands to more than \(maximumNodes) values",
-                                        fix: "remove the anchors (&) and aliases (*) that repeat each other"))
+            problems.add(file.error(line: (root.mark?.line ?? 1) + lineOffset, column: root.mark?.column ?? 1,
+                                    "the YAML expands to more than \(maximumNodes) values",
+                                    fix: "remove the anchors (&) and aliases (*) that repeat each other"))
             return nil
         }
-        return yamlNode
+        return root
     }
 
     /// We never turn nodes into Swift values, so the constructor needs no maps (`Constructor.default` builds three dictionaries per call).
@@ -154,13 +203,12 @@ struct YAMLNode {
 struct Fields {
     let node: YAMLNode
     let problems: Problems
-    /// The keys' texts, key nodes and values, in the order written; kept apart so a lookup compares texts only.
+    /// The keys' texts, in the order written, apart from the pairs so a lookup compares texts only.
     let keys: [String]
-    private let keyNodes: [Node]
-    private let values: [Node]
+    private let pairs: [YAMLPair]
 
     init?(_ node: YAMLNode, problems: Problems, what: String) {
-        guard case let .mapping(mapping) = node.node else {
+        guard case let .mapping(pairs) = node.value.content else {
             if !node.isNull {
                 problems.add(node.error("\(what) must be a group of \"field: value\" lines, not \(node.kindName)",
                                         fix: "write one \"field: value\" per line"))
@@ -169,34 +217,24 @@ struct Fields {
         }
         self.node = node
         self.problems = problems
-        var keys: [String] = [], keyNodes: [Node] = [], values: [Node] = []
-        keys.reserveCapacity(mapping.count)
-        keyNodes.reserveCapacity(mapping.count)
-        values.reserveCapacity(mapping.count)
-        for (key, value) in mapping {
-            keys.append(key.string ?? "")
-            keyNodes.append(key)
-            values.append(value)
-        }
-        self.keys = keys
-        self.keyNodes = keyNodes
-        self.values = values
+        self.keys = pairs.map(\.text)
+        self.pairs = pairs
     }
 
     subscript(_ key: String) -> YAMLNode? {
         guard let index = keys.firstIndex(of: key) else { return nil }
-        let value = node.child(values[index])
+        let value = node.child(pairs[index].value)
         return value.isNull ? nil : value
     }
 
-    func keyNode(_ key: String) -> YAMLNode? { keys.firstIndex(of: key).map { node.child(keyNodes[$0]) } }
+    func keyNode(_ key: String) -> YAMLNode? { keys.firstIndex(of: key).map { node.child(pairs[$0].key) } }
 
     /// Flags fields the reader does not know, suggesting the closest known one.
     func rejectUnknown(_ known: [String], what: String) {
-        for (key, keyNode) in zip(keys, keyNodes) where !known.contains(key) {
+        for (key, pair) in zip(keys, pairs) where !known.contains(key) {
             let suggestion = Spelling.closest(to: key, in: known)
             let fix = suggestion.map { "did you mean \"\($0)\"?" } ?? "remove it, or use one of: \(known.joined(separator: ", "))"
-            problems.add(node.child(keyNode).error("unknown field \"\(key)\" in \(what)", fix: fix))
+            problems.add(node.child(pair.key).error("unknown field \"\(key)\" in \(what)", fix: fix))
         }
     }
 
