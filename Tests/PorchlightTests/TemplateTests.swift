@@ -35,6 +35,57 @@ import Testing
         #expect(try render("{{v}}", ["v": "Café — “quoted”"]) == "Café — “quoted”")
     }
 
+    /// Escaping looks at eight bytes a step: a special character at every place in and around a step, in texts stored
+    /// inline (up to 15 bytes) and on the heap, must come out as one character at a time would have it.
+    @Test(arguments: ["&", "<", ">", "\"", "'"])
+    func escapesEverySpecialCharacterAtEveryPlace(special: String) throws {
+        func expected(_ text: String) -> String {
+            text.map { ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"][$0] ?? String($0) }.joined()
+        }
+        for length in 0...26 {
+            for place in 0..<max(length, 1) {
+                var text = String(repeating: "a", count: length)
+                if length > 0 { text.replaceSubrange(text.index(text.startIndex, offsetBy: place)...text.index(text.startIndex, offsetBy: place), with: special) }
+                var onHeap = String()
+                onHeap.reserveCapacity(64)
+                onHeap += text
+                for value in [text, onHeap, text + "é—" + special, "“" + text + special + special] {
+                    #expect(try render("[{{v}}]", ["v": value]) == "[" + expected(value) + "]")
+                    #expect(try render("[{{{v}}}]", ["v": value]) == "[" + value + "]")
+                }
+            }
+        }
+        #expect(try render("{{v}}", ["v": "&<>\"'&<>\"'&<>\"'"]) == "&amp;&lt;&gt;&quot;&#39;&amp;&lt;&gt;&quot;&#39;&amp;&lt;&gt;&quot;&#39;")
+        // Bytes next to the special ones (% ' ( ; = ? and UTF-8 continuation bytes) are left alone.
+        #expect(try render("{{v}}", ["v": "!#$%()*;=?@ ¢ħ\u{2022}"]) == "!#$%()*;=?@ ¢ħ\u{2022}")
+    }
+
+    /// Lookups compare a key's length and first seven bytes before its text, so keys alike in both must still be told apart.
+    @Test func keysAlikeInLengthAndFirstBytesAreToldApart() throws {
+        let context: [String: Any] = ["summaryA": "a", "summaryB": "b", "summary": "c", "summaryHTMLx": "d", "summaryHTMLy": "e",
+                                      "group": ["summaryB": "inner"]]
+        #expect(try render("{{summaryA}} {{summaryB}} {{summary}} {{summaryHTMLx}} {{summaryHTMLy}} {{summaryC}}|", context) == "a b c d e |")
+        #expect(try render("{{#group}}{{summaryA}} {{summaryB}} {{.summaryA}}{{/group}}", context) == "a inner ")
+    }
+
+    @Test func sectionsSkipToTheirEndWhateverTheyHold() throws {
+        let context: [String: Any] = ["days": [["name": "Mon", "items": [["t": "a"], ["t": "b"]]], ["name": "Tue", "items": [Any]()]],
+                                      "yes": true, "title": "T"]
+        let source = "{{#days}}{{name}}:{{#items}}{{t}}{{^yes}}never{{/yes}}{{/items}}{{^items}}none{{/items}};{{/days}}"
+            + "{{^days}}x{{/days}}{{#missing}}{{#days}}y{{/days}}{{/missing}}{{> p}}{{title}}"
+        #expect(try render(source, context, partials: ["p": "({{#yes}}{{title}}{{/yes}})"]) == "Mon:ab;Tue:none;(T)T")
+    }
+
+    /// A page longer than the first allocation grows it; an indented partial late in a long page shifts what follows.
+    @Test func longPagesAndLateIndentedPartials() throws {
+        let line = String(repeating: "0123456789", count: 10) + "\n"
+        let long = String(repeating: line, count: 400)
+        let output = try render("{{{long}}}\n{{#items}}\n  {{> item}}\n{{/items}}\n{{{long}}}", ["long": long, "items": [["n": "a"], ["n": "b"]]],
+                                partials: ["item": "<li>{{n}}</li>\n<li>again</li>\n"])
+        #expect(output == long + "\n  <li>a</li>\n  <li>again</li>\n  <li>b</li>\n  <li>again</li>\n" + long)
+        #expect(TemplateLibrary().render("absent", [:]).isEmpty)
+    }
+
     @Test func namesAreLookedUpOutwardsUnlessTheyStartWithADot() throws {
         let context: [String: Any] = ["site": ["title": "PD"], "title": "outer", "entry": ["url": "/a/"]]
         #expect(try render("{{#entry}}{{url}} {{site.title}} {{title}}{{/entry}}", context) == "/a/ PD outer")

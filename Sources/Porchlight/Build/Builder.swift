@@ -290,7 +290,7 @@ public enum Builder {
                     let value = context.make()
                     let fingerprint = Fingerprint.of(context: value, template: name, theme: theme.fingerprint)
                     if try !writer.reuse(output.path, key: output.key, fingerprint: fingerprint) {
-                        try writer.write(output.path, Data(theme.render(name, value)), key: output.key, fingerprint: fingerprint)
+                        try writer.write(output.path, theme.render(name, value), key: output.key, fingerprint: fingerprint)
                     }
                 case let .text(text): try writer.write(output.path, Data(text.make().utf8), key: output.key)
                 case let .data(data): try writer.write(output.path, data)

@@ -1,11 +1,23 @@
+import Foundation
+
 /// A Mustache template compiled once: variables, sections, inverted sections, partials and comments.
 /// Our own because rendering is most of a build: it works on UTF-8 bytes and typed values, never casting.
 struct Template: Sendable {
+    /// The template as parsed, a tree; `init` flattens it into `steps`.
     indirect enum Node: Sendable {
         case text([UInt8])
         case variable(Name, escaped: Bool)
         case section(Name, inverted: Bool, [Node])
         case partial(String, indentation: [UInt8])
+    }
+
+    /// One node of the tree, flattened. Steps hold only numbers (places in `text`, `keys`, `partials`), so rendering reads
+    /// them without retaining anything; a section's inside is the steps after it, up to `end`.
+    enum Step: Sendable {
+        case text(Range<Int>)
+        case variable(Path, escaped: Bool)
+        case section(Path, inverted: Bool, end: Int)
+        case partial(Int)
     }
 
     /// A dotted name split once: `entry.date.iso` → ["entry", "date", "iso"]; `.` is the current value.
@@ -14,6 +26,23 @@ struct Template: Sendable {
         let text: String
         /// `.name` looks only in the current value, not in the ones around it.
         let currentOnly: Bool
+
+        init(_ text: String) {
+            parts = text == "." ? [] : text.split(separator: ".").map(String.init)
+            self.text = text
+            currentOnly = text.hasPrefix(".")
+        }
+    }
+
+    /// A name as rendering uses it: its parts are `keys[parts]`; none for `.`.
+    struct Path: Sendable {
+        let parts: Range<Int>
+        let currentOnly: Bool
+    }
+
+    struct Partial: Sendable {
+        let name: String
+        let indentation: [UInt8]
     }
 
     struct ParseError: Error {
@@ -23,13 +52,46 @@ struct Template: Sendable {
         let column: Int
     }
 
-    let nodes: [Node]
+    private(set) var steps: [Step] = []
+    /// Every text node's bytes, one after another.
+    private(set) var text: [UInt8] = []
+    /// Every name's parts, one after another, and their `TemplateObject.signature`s, taken once here rather than at every lookup.
+    private(set) var keys: [String] = []
+    private(set) var signatures: [UInt64] = []
+    private(set) var partials: [Partial] = []
 
     /// Mustache's whitespace rules as swift-mustache applies them: a section, closing, comment or partial tag
     /// alone on its line takes the line with it.
     init(_ source: String) throws(ParseError) {
         var parser = TemplateParser(Array(source.utf8))
-        nodes = try parser.parseAll()
+        add(try parser.parseAll())
+    }
+
+    private mutating func add(_ nodes: [Node]) {
+        for node in nodes {
+            switch node {
+            case let .text(bytes):
+                steps.append(.text(text.count..<text.count + bytes.count))
+                text += bytes
+            case let .variable(name, escaped):
+                steps.append(.variable(add(name), escaped: escaped))
+            case let .section(name, inverted, inside):
+                let at = steps.count, path = add(name)
+                steps.append(.section(path, inverted: inverted, end: at))
+                add(inside)
+                steps[at] = .section(path, inverted: inverted, end: steps.count)
+            case let .partial(name, indentation):
+                steps.append(.partial(partials.count))
+                partials.append(Partial(name: name, indentation: indentation))
+            }
+        }
+    }
+
+    private mutating func add(_ name: Name) -> Path {
+        let start = keys.count
+        keys += name.parts
+        signatures += name.parts.map(TemplateObject.signature)
+        return Path(parts: start..<keys.count, currentOnly: name.currentOnly)
     }
 }
 
@@ -223,8 +285,7 @@ private struct TemplateParser {
             throw error("Porchlight's templates do not support transforms like {{\(text)}}", fix: Self.supported, at: tagStart)
         }
         guard !text.isEmpty else { throw error("a tag has no name", fix: Self.supported, at: tagStart) }
-        return Template.Name(parts: text == "." ? [] : text.split(separator: ".").map(String.init), text: text,
-                             currentOnly: text.hasPrefix("."))
+        return Template.Name(text)
     }
 
     /// True when only spaces remain on the line; then the rest of the line, newline included, is taken.
@@ -244,102 +305,192 @@ private struct TemplateParser {
 struct TemplateLibrary: Sendable {
     var templates: [String: Template] = [:]
 
-    func render(_ name: String, _ context: TemplateValue) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(32_768)
-        var stack: [TemplateValue] = [context]
-        if let template = templates[name] { render(template.nodes, &stack, into: &output, indentation: []) }
-        return output
+    /// The page's bytes, as they are written.
+    func render(_ name: String, _ context: TemplateValue) -> Data {
+        var output = RenderOutput(capacity: 32_768)
+        var stack: [TemplateValue] = []
+        stack.reserveCapacity(8)
+        stack.append(context)
+        if let template = templates[name] { render(template, template.steps.indices, &stack, into: &output, indentation: []) }
+        return output.data()
     }
 
-    private func render(_ nodes: [Template.Node], _ stack: inout [TemplateValue], into output: inout [UInt8], indentation: [UInt8]) {
-        for node in nodes {
+    private func render(_ template: Template, _ steps: Range<Int>, _ stack: inout [TemplateValue], into output: inout RenderOutput,
+                        indentation: [UInt8]) {
+        var i = steps.lowerBound
+        while i < steps.upperBound {
             // An indented partial indents every line it writes, as the Mustache spec asks.
             let before = output.count
-            let lineStart = !indentation.isEmpty && (output.last == 0x0A)
-            switch node {
-            case let .text(bytes):
-                output.append(contentsOf: bytes)
-            case let .variable(name, escaped):
-                guard let value = lookup(name, stack) else { break }
-                switch value {
-                case let .text(text): escaped ? Self.appendEscaped(text, to: &output) : output.append(contentsOf: text.utf8)
-                case let .number(number): output.append(contentsOf: String(number).utf8)
-                case let .flag(flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+            let lineStart = !indentation.isEmpty && output.last == 0x0A
+            var next = i + 1
+            switch template.steps[i] {
+            case let .text(range):
+                template.text.withUnsafeBufferPointer { output.append(UnsafeBufferPointer(rebasing: $0[range])) }
+            case let .variable(path, escaped):
+                guard let value = lookup(path, in: template, stack) else { break }
+                switch consume value {
+                case let .text(text): escaped ? output.appendEscaped(text) : output.append(text)
+                case let .number(number): output.append(String(number))
+                case let .flag(flag): output.append(flag ? "true" : "false")
                 case .list, .object: break
                 }
-            case let .section(name, inverted, inside):
-                let value = lookup(name, stack)
+            case let .section(path, inverted, end):
+                next = end
+                let inside = i + 1..<end
+                let value = lookup(path, in: template, stack)
                 if inverted {
                     switch value {
-                    case nil, .flag(false): render(inside, &stack, into: &output, indentation: indentation)
-                    case let .list(items) where items.isEmpty: render(inside, &stack, into: &output, indentation: indentation)
+                    case nil, .flag(false): render(template, inside, &stack, into: &output, indentation: indentation)
+                    case let .list(items) where items.isEmpty: render(template, inside, &stack, into: &output, indentation: indentation)
                     default: break
                     }
                     break
                 }
                 switch value {
                 case nil, .flag(false): break
-                case .flag(true): render(inside, &stack, into: &output, indentation: indentation)
+                case .flag(true): render(template, inside, &stack, into: &output, indentation: indentation)
                 case let .list(items):
                     for item in items {
                         stack.append(item)
-                        render(inside, &stack, into: &output, indentation: indentation)
+                        render(template, inside, &stack, into: &output, indentation: indentation)
                         stack.removeLast()
                     }
                 case let .some(value):
                     stack.append(value)
-                    render(inside, &stack, into: &output, indentation: indentation)
+                    render(template, inside, &stack, into: &output, indentation: indentation)
                     stack.removeLast()
                 }
-            case let .partial(partial, partialIndentation):
-                if let template = templates[partial] {
-                    render(template.nodes, &stack, into: &output, indentation: partialIndentation.isEmpty ? indentation : partialIndentation)
+            case let .partial(index):
+                let partial = template.partials[index]
+                if let called = templates[partial.name] {
+                    render(called, called.steps.indices, &stack, into: &output,
+                           indentation: partial.indentation.isEmpty ? indentation : partial.indentation)
                 }
             }
-            if lineStart && output.count > before { output.insert(contentsOf: indentation, at: before) }
+            if lineStart && output.count > before { output.insert(indentation, at: before) }
+            i = next
         }
     }
 
-    private func lookup(_ name: Template.Name, _ stack: [TemplateValue]) -> TemplateValue? {
-        guard let first = name.parts.first else { return stack.last }
+    private func lookup(_ path: Template.Path, in template: Template, _ stack: [TemplateValue]) -> TemplateValue? {
+        guard !path.parts.isEmpty else { return stack.last }
+        let first = path.parts.lowerBound
         var found: TemplateValue?
-        if name.currentOnly {
-            if case let .object(object) = stack.last { found = object[first] }
+        if path.currentOnly {
+            if case let .object(object) = stack.last { found = object[template.keys[first], signature: template.signatures[first]] }
         } else {
             var i = stack.count - 1
             while i >= 0 {
-                if case let .object(object) = stack[i], let child = object[first] {
+                if case let .object(object) = stack[i], let child = object[template.keys[first], signature: template.signatures[first]] {
                     found = child
                     break
                 }
                 i -= 1
             }
         }
-        for part in name.parts.dropFirst() {
+        for part in path.parts.dropFirst() {
             guard case let .object(object) = found else { return nil }
-            found = object[part]
+            found = object[template.keys[part], signature: template.signatures[part]]
         }
         return found
     }
+}
 
-    private static let escapes: [UInt8: [UInt8]] = [
-        UInt8(ascii: "&"): Array("&amp;".utf8), UInt8(ascii: "<"): Array("&lt;".utf8), UInt8(ascii: ">"): Array("&gt;".utf8),
-        UInt8(ascii: "\""): Array("&quot;".utf8), UInt8(ascii: "'"): Array("&#39;".utf8),
-    ]
+/// The bytes of one render. A page is some hundreds of short runs, and appending each to an Array costs more than copying
+/// it, so runs are copied straight into memory this owns.
+private struct RenderOutput: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
 
-    static func appendEscaped(_ text: String, to output: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            var start = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                guard byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 else { continue }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                output.append(contentsOf: escapes[byte]!)
-                start = i + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes, handed over without a copy.
+    consuming func data() -> Data {
+        let data = Data(bytesNoCopy: base, count: count, deallocator: .custom { bytes, _ in bytes.deallocate() })
+        discard self
+        return data
+    }
+
+    var last: UInt8? { count > 0 ? base[count - 1] : nil }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: String) {
+        Self.withUTF8(text) { append($0) }
+    }
+
+    /// A string's UTF-8 without copying the string, as `String.withUTF8` would (it is mutating).
+    private static func withUTF8(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if text.utf8.withContiguousStorageIfAvailable(body) == nil {
+            var text = text
+            text.withUTF8(body)
         }
+    }
+
+    mutating func insert(_ bytes: [UInt8], at index: Int) {
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        (base + index + bytes.count).moveInitialize(from: base + index, count: count - index)
+        bytes.withUnsafeBufferPointer { (base + index).update(from: $0.baseAddress!, count: $0.count) }
+        count += bytes.count
+    }
+
+    private mutating func grow(to needed: Int) {
+        capacity = max(needed, capacity * 2)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.initialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+    }
+
+    /// HTML-escapes `&`, `<`, `>`, `"` and `'`; the runs between them are copied whole, found eight bytes a step.
+    mutating func appendEscaped(_ text: String) {
+        Self.withUTF8(text) { bytes in
+            guard let raw = UnsafeRawPointer(bytes.baseAddress) else { return }
+            var start = 0, i = 0
+            while i < bytes.count {
+                if i + 8 <= bytes.count, !Self.hasSpecial(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                for j in i..<min(i + 8, bytes.count) {
+                    let entity: StaticString
+                    switch bytes[j] {
+                    case UInt8(ascii: "&"): entity = "&amp;"
+                    case UInt8(ascii: "<"): entity = "&lt;"
+                    case UInt8(ascii: ">"): entity = "&gt;"
+                    case UInt8(ascii: "\""): entity = "&quot;"
+                    case UInt8(ascii: "'"): entity = "&#39;"
+                    default: continue
+                    }
+                    append(UnsafeBufferPointer(rebasing: bytes[start..<j]))
+                    append(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                    start = j + 1
+                }
+                i = min(i + 8, bytes.count)
+            }
+            append(UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+    }
+
+    /// Whether any of the eight bytes is `"`, `&` or `'` (0x26, 0x27), `<` or `>` (0x3C, 0x3E): each test makes the bytes
+    /// it looks for zero, and `(v - 0x01…) & ~v & 0x80…` is not zero exactly when some byte of `v` is.
+    private static func hasSpecial(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let ampersandOrApostrophe = (word | ones) ^ (ones &* 0x27)
+        let angle = (word | (ones &* 2)) ^ (ones &* 0x3E)
+        let zero = (quote &- ones) & ~quote | (ampersandOrApostrophe &- ones) & ~ampersandOrApostrophe | (angle &- ones) & ~angle
+        return zero & (ones &* 0x80) != 0
     }
 }

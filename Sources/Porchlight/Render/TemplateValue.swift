@@ -44,18 +44,22 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
 /// A class, so that rendering, which passes objects around constantly, retains one reference rather than two arrays.
 final class TemplateObject: Sendable {
     let keys: [String]
+    /// Each key's `signature`, in the same order.
+    let signatures: [UInt64]
     let values: [TemplateValue]
     /// The object's own fingerprint, for objects many pages share, so each page's fingerprint need not walk them again.
     let fingerprint: UInt64?
 
-    private init(keys: [String], values: [TemplateValue], fingerprint: UInt64?) {
+    private init(keys: [String], signatures: [UInt64], values: [TemplateValue], fingerprint: UInt64?) {
         self.keys = keys
+        self.signatures = signatures
         self.values = values
         self.fingerprint = fingerprint
     }
 
     init(fields: [String: TemplateValue]) {
         keys = fields.keys.sorted()
+        signatures = keys.map(Self.signature)
         values = keys.map { fields[$0]! }
         fingerprint = nil
     }
@@ -64,6 +68,7 @@ final class TemplateObject: Sendable {
     init(pairs: [(String, TemplateValue)]) {
         let sorted = pairs.sorted { $0.0 < $1.0 }
         keys = sorted.map(\.0)
+        signatures = keys.map(Self.signature)
         values = sorted.map(\.1)
         fingerprint = nil
     }
@@ -80,6 +85,7 @@ final class TemplateObject: Sendable {
             values.append(value)
         }
         self.keys = keys
+        signatures = keys.map(Self.signature)
         self.values = values
         fingerprint = nil
     }
@@ -88,12 +94,26 @@ final class TemplateObject: Sendable {
     func hashed() -> TemplateObject {
         var f = Fingerprint()
         f.add(.object(self))
-        return TemplateObject(keys: keys, values: values, fingerprint: f.value)
+        return TemplateObject(keys: keys, signatures: signatures, values: values, fingerprint: f.value)
     }
 
-    subscript(_ key: String) -> TemplateValue? {
-        for i in keys.indices where keys[i] == key { return values[i] }
+    subscript(_ key: String) -> TemplateValue? { self[key, signature: Self.signature(key)] }
+
+    /// The value of `key`, whose signature is given, as templates look their names up many times.
+    subscript(_ key: String, signature signature: UInt64) -> TemplateValue? {
+        for i in signatures.indices where signatures[i] == signature && keys[i] == key { return values[i] }
         return nil
+    }
+
+    /// A key's length and first seven bytes: a lookup passes over most keys comparing this one number.
+    /// Template names are ASCII, so a key that matches one has the same bytes, and the same signature.
+    static func signature(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { bytes in
+            var signature = UInt64(truncatingIfNeeded: bytes.count) & 0xFF
+            for i in 0..<min(bytes.count, 7) { signature |= UInt64(bytes[i]) << (8 * UInt64(i + 1)) }
+            return signature
+        }
     }
 }
 

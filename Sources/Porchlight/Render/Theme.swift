@@ -59,7 +59,7 @@ struct Theme: Sendable {
         return Theme(library: library, assets: assets, fingerprint: fingerprint)
     }
 
-    func render(_ template: String, _ context: TemplateValue) -> [UInt8] {
+    func render(_ template: String, _ context: TemplateValue) -> Data {
         library.render(template, context)
     }
 
