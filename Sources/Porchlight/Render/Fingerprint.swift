@@ -5,10 +5,14 @@ import Foundation
 struct Fingerprint {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    private mutating func mix(_ word: UInt64) {
-        var hash = (value ^ word) &* 0x9E37_79B9_7F4A_7C15
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        var hash = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
         hash ^= hash >> 32
-        value = hash
+        return hash
+    }
+
+    private mutating func mix(_ word: UInt64) {
+        value = Self.mix(value, word)
     }
 
     mutating func add(_ number: UInt64) {
@@ -16,25 +20,32 @@ struct Fingerprint {
     }
 
     mutating func add(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            // The length first, so no two lists of texts run together the same way.
-            mix(UInt64(bytes.count))
-            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
-            var i = 0
-            while i + 8 <= bytes.count {
-                mix(base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < bytes.count {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
-            }
-            if shift > 0 { mix(tail) }
+        // Read in place: `withUTF8` is mutating, so it would copy the string first.
+        if text.utf8.withContiguousStorageIfAvailable({ add($0) }) == nil {
+            var text = text
+            text.withUTF8 { add($0) }
         }
+    }
+
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // The length first, so no two lists of texts run together the same way. The hash is kept in a local while the
+        // loop runs, not stored at every step.
+        var hash = Self.mix(value, UInt64(bytes.count))
+        defer { value = hash }
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
+        var i = 0
+        while i &+ 8 <= bytes.count {
+            hash = Self.mix(hash, base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i &+= 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift &+= 8
+            i &+= 1
+        }
+        if shift > 0 { hash = Self.mix(hash, tail) }
     }
 
     /// Walks a context in its fixed order (keys are sorted), tagging each kind of value.
