@@ -42,7 +42,8 @@ public final class Entry: @unchecked Sendable {
     /// a hundred thousand letters' texts need not stay in memory while pages are written.
     func forgetBody() {
         file = SourceFile(path: file.path, text: String(file.text[..<body.startIndex]))
-        body = ""
+        // Empty, at the end of the new text, so forgetting again changes nothing.
+        body = file.text[file.text.endIndex...]
     }
 
     static let fields = ["title", "date", "author", "summary", "tags", "districts", "draft", "publishDate",
