@@ -189,6 +189,71 @@ struct FrontMatterYAMLTests {
         }
     }
 
+    /// Random nestings of mappings, indented and indentless lists, compact "- key: value" items, flow lists and
+    /// comments, at random indents, with scalars that are often not plain text; a quarter get one more random edit.
+    @Test func generatedStructures() {
+        var random = SeededRandom(seed: 11)
+        let texts = ["a", "b c", "x:y", "http://e.org/a#b", "C# x", "it's", "日本", "~", "null", "", "1", "-1", "a - b",
+                     "a,b", "a]b", "{x", "100%", "a@b", "a #c", "#", "'", "\"", "\\", "a:", ":a", "-", "- a", "? a", "x: y"]
+        func scalar() -> String {
+            let text = random.next(3) == 0 ? texts[random.next(texts.count)] : ["word", "two words", "Ünï", "x-1"][random.next(4)]
+            switch random.next(4) {
+            case 0: return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            case 1: return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            default: return text
+            }
+        }
+        func comment() -> String { random.next(5) == 0 ? " # note" : random.next(8) == 0 ? "  " : "" }
+        func flow() -> String {
+            "[" + (0..<random.next(4)).map { _ in (random.next(3) == 0 ? " " : "") + scalar() }.joined(separator: random.next(2) == 0 ? ", " : ",") + "]"
+        }
+        /// A mapping whose keys stand at `indent`; a compact one starts on the current line.
+        func mapping(_ indent: Int, depth: Int, compact: Bool) -> String {
+            var out = ""
+            for index in 0..<(random.next(4) + 1) {
+                if random.next(12) == 0 { out += String(repeating: " ", count: random.next(4)) + (random.next(2) == 0 ? "# note\n" : "\n") }
+                if !(index == 0 && compact) { out += String(repeating: " ", count: indent + (random.next(30) == 0 ? 1 : 0)) }
+                out += (random.next(6) == 0 ? scalar() : "k\(random.next(6))") + ":" + value(indent, depth: depth)
+            }
+            return out
+        }
+        func value(_ indent: Int, depth: Int) -> String {
+            switch depth > 3 ? random.next(3) : random.next(6) {
+            case 0: return " " + scalar() + comment() + "\n"
+            case 1: return " " + flow() + comment() + "\n"
+            case 2: return comment() + "\n"
+            case 3: return comment() + "\n" + mapping(indent + random.next(4) + 1, depth: depth + 1, compact: false)
+            default:
+                let dashes = random.next(2) == 0 ? indent : indent + random.next(3) + 1
+                var out = comment() + "\n"
+                for _ in 0..<(random.next(3) + 1) {
+                    let gap = random.next(3) + 1
+                    out += String(repeating: " ", count: dashes) + "-" + String(repeating: " ", count: gap)
+                    switch random.next(4) {
+                    case 0: out += mapping(dashes + 1 + gap, depth: depth + 1, compact: true)
+                    case 1: out += flow() + comment() + "\n"
+                    default: out += scalar() + comment() + "\n"
+                    }
+                }
+                return out
+            }
+        }
+        var fast = 0
+        for _ in 0..<1500 {
+            var scalars = Array(mapping(0, depth: 0, compact: false).unicodeScalars)
+            if random.next(4) == 0 {
+                let at = random.next(scalars.count + 1)
+                if random.next(2) == 0, at < scalars.count { scalars.remove(at: at) } else { scalars.insert([" ", "\n", ":", "-", "#", "'"][random.next(6)], at: at) }
+            }
+            var yaml = ""
+            yaml.unicodeScalars.append(contentsOf: scalars)
+            let result = Self.check(yaml)
+            #expect(result.difference == nil, "\(result.difference ?? "") in \(yaml.debugDescription)")
+            if result.fast { fast += 1 }
+        }
+        #expect(fast > 150 && fast < 1350, "\(fast) of 1500 took the fast path")
+    }
+
     /// Small random edits of real and hand-written texts, made of YAML's own characters, must never make the two
     /// readers differ; many of the edits are errors, which the fast reader must leave to Yams.
     @Test func randomEdits() {
