@@ -108,12 +108,20 @@ final class TemplateObject: Sendable {
     /// A key's length and first seven bytes: a lookup passes over most keys comparing this one number.
     /// Template names are ASCII, so a key that matches one has the same bytes, and the same signature.
     static func signature(_ key: String) -> UInt64 {
-        var key = key
-        return key.withUTF8 { bytes in
-            var signature = UInt64(truncatingIfNeeded: bytes.count) & 0xFF
-            for i in 0..<min(bytes.count, 7) { signature |= UInt64(bytes[i]) << (8 * UInt64(i + 1)) }
+        func signature(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            let length = UInt64(truncatingIfNeeded: bytes.count) & 0xFF
+            if bytes.count >= 8 {
+                // The first seven bytes in one read; the eighth is shifted out.
+                return length | UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: UInt64.self)) << 8
+            }
+            var signature = length
+            for i in 0..<bytes.count { signature |= UInt64(bytes[i]) << (8 * UInt64(i + 1)) }
             return signature
         }
+        // Read in place: `withUTF8` is mutating, so it would copy the string first.
+        if let read = key.utf8.withContiguousStorageIfAvailable(signature) { return read }
+        var key = key
+        return key.withUTF8(signature)
     }
 }
 
