@@ -109,7 +109,8 @@ struct Build: ParsableCommand {
         let warnings = diagnostics.warningCount == 1 ? "1 warning" : "\(diagnostics.warningCount) warnings"
         if report.succeeded {
             if let next = report.nextChange { print("Next change by itself: \(next.at) — \(next.reason).") }
-            print("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)) in \(String(format: "%.2f", seconds)) s → \(options.output.path)")
+            let spliced = report.spliced == 0 ? "" : report.spliced == 1 ? "; the new words of 1 page put in place" : "; the new words of \(report.spliced) pages put in place"
+            print("Built \(report.pagesWritten) pages (\(report.filesWritten) files, \(report.filesChanged) changed, \(warnings)\(spliced)) in \(String(format: "%.2f", seconds)) s → \(options.output.path)")
         } else {
             let errors = diagnostics.errorCount == 1 ? "1 error" : "\(diagnostics.errorCount) errors"
             FileHandle.standardError.write(Data("Build failed: \(errors), \(warnings). Nothing was written; \(options.output.path) is unchanged.\n".utf8))

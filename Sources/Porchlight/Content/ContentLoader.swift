@@ -47,6 +47,9 @@ public struct BuildOptions: Sendable {
     /// The files changed since the last build, relative to the site folder, when the caller knows them (the preview
     /// server's watcher does): with a cache, a change to a few bodies then renders only the pages that show them.
     public var changed: [String]?
+    /// How many seconds old a file's stamp must be before `build` trusts it to show the next change (see `SourceScan`);
+    /// tests that edit files between builds lower it.
+    var settle: Double = 1
 
     public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
         self.siteFolder = siteFolder.standardizedFileURL

@@ -30,7 +30,7 @@ struct LinkResolver: Sendable {
     func resolve(_ url: String, from: String) -> Outcome {
         let trimmed = Self.hasOuterSpace(url) ? url.trimmingCharacters(in: .whitespacesAndNewlines) : url
         if Self.isScript(trimmed) { return .replace("") }
-        if trimmed.isEmpty || trimmed.hasPrefix("//") || Self.hasScheme(trimmed) { return .keep }
+        if Self.leavesSite(trimmed) { return .keep }
         if trimmed.hasPrefix("#") {
             return anchorProblem(String(trimmed.dropFirst()), in: from, url: url, samePage: true) ?? .keep
         }
@@ -166,6 +166,13 @@ struct LinkResolver: Sendable {
         f.add(basePath)
         f.add(site == nil ? "unchecked" : "checked")
         return f.value
+    }
+
+    /// A link to elsewhere (`https://…`, `mailto:…`, `//host/…`) or to nothing, kept as written whatever the site holds;
+    /// ask `isScript` first.
+    static func leavesSite(_ url: String) -> Bool {
+        let trimmed = hasOuterSpace(url) ? url.trimmingCharacters(in: .whitespacesAndNewlines) : url
+        return trimmed.isEmpty || trimmed.hasPrefix("//") || hasScheme(trimmed)
     }
 
     /// A URL short enough to quote in a message.

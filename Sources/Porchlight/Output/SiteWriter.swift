@@ -104,6 +104,9 @@ final class SiteWriter: @unchecked Sendable {
         return true
     }
 
+    /// What the previous build's manifest says of a file.
+    func previousRecord(_ path: String) -> Record? { previousManifest[path] }
+
     /// Writes one file; `path` is relative to the site root and may not climb out of it.
     func write(_ unchecked: String, _ data: Data, key: UInt64 = 0, fingerprint: UInt64 = 0) throws {
         let path = try checked(unchecked)

@@ -13,6 +13,24 @@ struct SiteOutput: Sendable {
     var body: Body
     /// Sums up everything a page is made from, so the previous build's file can be kept without building its context; 0 for none.
     var key: UInt64 = 0
+    /// The letters and pages whose bodies the file shows in full, when it shows any.
+    var bodies: ShownBodies? = nil
+}
+
+/// The entries whose bodies a file shows, in order, and how they are written there, so that a later `build` can put
+/// a letter's new words in their place without building the site (see `Builder.spliceUpdate`).
+struct ShownBodies: Sendable {
+    enum Form: String, Sendable {
+        /// As they are, in an HTML page.
+        case html = "h"
+        /// Escaped in an Atom feed's `<content type="html">`.
+        case atom = "a"
+        /// Quoted as a JSON Feed's `"content_html"`.
+        case json = "j"
+    }
+    var form: Form
+    /// Content paths (`letters/a.md`).
+    var entries: [String]
 }
 
 /// Work left for the parallel writing stage. It only reads the finished plan, so any thread may run it.
@@ -409,13 +427,13 @@ struct SitePlan {
         }
         addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, context(),
                 shows: .entries([item] + (i > 0 ? [entries[i - 1]] : []) + (i + 1 < entries.count ? [entries[i + 1]] : [])), feeds: feeds,
-                lastmod: item.entry.date?.dateOnly)
+                lastmod: item.entry.date?.dateOnly, bodies: ShownBodies(form: .html, entries: [item.entry.contentPath]))
     }
 
     /// A page at the top of `Content/`.
     private func topPage(_ out: OutputCollector, _ item: RenderedEntry) {
         addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)],
-                shows: .entries([item]))
+                shows: .entries([item]), bodies: ShownBodies(form: .html, entries: [item.entry.contentPath]))
     }
 
     /// The feeds a section's pages link to in their heads: a posts section has two.
@@ -444,7 +462,7 @@ struct SitePlan {
     /// The context is built later, on all cores, while pages are written.
     func addPage(_ out: OutputCollector, _ path: String, _ template: String, title: String, description: String,
                  _ extra: @autoclosure @escaping () -> [String: TemplateValue], shows inputs: PageInputs, parameters: [String] = [],
-                 feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true) {
+                 feeds: [FeedLink] = [], lastmod: String? = nil, index: Bool = true, bodies: ShownBodies? = nil) {
         let site = siteContext(currentPath: path, out)
         let context = Deferred { [self] () -> TemplateValue in
             var context = extra()
@@ -457,7 +475,7 @@ struct SitePlan {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
         let feedText = feeds.flatMap { [$0.type, $0.title, $0.url] }
         let key = pageKey(inputs, [template, path, title, description, lastmod ?? "-", index ? "indexed" : "noindex"] + feedText + parameters)
-        out.files.append(SiteOutput(path: file, body: .template(template, context), key: key))
+        out.files.append(SiteOutput(path: file, body: .template(template, context), key: key, bodies: bodies))
         if index { out.sitemap.append((path, lastmod)) }
     }
 
@@ -658,13 +676,16 @@ struct SitePlan {
         // A feed with no dated letter has not been updated; the moment of the build would change it on every build.
         let updated = items.map(\.date).max()?.rfc3339 ?? ContentDate.rfc3339(Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!)
         let title = "\(section.title) — \(config.title)"
+        let bodies = shown.filter { $0.entry.date != nil }.map(\.entry.contentPath)
         return [
             SiteOutput(path: section.path + "feed.xml", body: .text(Deferred { Feeds.atom(
                 title: title, pageURL: absURL(section.path), feedURL: absURL(section.path + "feed.xml"), baseURL: config.baseURL,
-                language: config.language, updated: updated, items: items) }), key: pageKey(.entries(shown), ["atom", section.path])),
+                language: config.language, updated: updated, items: items) }), key: pageKey(.entries(shown), ["atom", section.path]),
+                       bodies: ShownBodies(form: .atom, entries: bodies)),
             SiteOutput(path: section.path + "feed.json", body: .text(Deferred { Feeds.json(
                 title: title, description: config.description, pageURL: absURL(section.path),
-                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items) }), key: pageKey(.entries(shown), ["json", section.path])),
+                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items) }), key: pageKey(.entries(shown), ["json", section.path]),
+                       bodies: ShownBodies(form: .json, entries: bodies)),
         ]
     }
 

@@ -308,12 +308,20 @@ struct TemplateLibrary: Sendable {
 
     /// The page's bytes, as they are written.
     func render(_ name: String, _ context: TemplateValue) -> Data {
+        render(name, context, marking: nil).data
+    }
+
+    /// The page's bytes, and where each unescaped `{{{…}}}` whose text is `marked` began, so a later build can put
+    /// other text in its place (see `SavedBodies`).
+    func render(_ name: String, _ context: TemplateValue, marking marked: String?) -> (data: Data, marks: [Int]) {
         var output = RenderOutput(capacity: 32_768)
+        output.marked = marked
         var stack: [TemplateValue] = []
         stack.reserveCapacity(8)
         stack.append(context)
         if let template = templates[name] { render(template, template.steps.indices, &stack, into: &output, indentation: []) }
-        return output.data()
+        let marks = output.marks
+        return (output.data(), marks)
     }
 
     private func render(_ template: Template, _ steps: Range<Int>, _ stack: inout [TemplateValue], into output: inout RenderOutput,
@@ -330,7 +338,7 @@ struct TemplateLibrary: Sendable {
             case let .variable(path, escaped):
                 guard let value = lookup(path, in: template, stack) else { break }
                 switch consume value {
-                case let .text(text): escaped ? output.appendEscaped(text) : output.append(text)
+                case let .text(text): escaped ? output.appendEscaped(text) : output.appendRaw(text)
                 case let .number(number): output.append(String(number))
                 case let .flag(flag): output.append(flag ? "true" : "false")
                 case .list, .object: break
@@ -411,13 +419,15 @@ private struct RenderOutput: ~Copyable {
         self.capacity = capacity
     }
 
-    deinit { base.deallocate() }
+    /// False once `data()` has handed the bytes over.
+    private var owns = true
+
+    deinit { if owns { base.deallocate() } }
 
     /// The bytes, handed over without a copy.
     consuming func data() -> Data {
-        let data = Data(bytesNoCopy: base, count: count, deallocator: .custom { bytes, _ in bytes.deallocate() })
-        discard self
-        return data
+        owns = false
+        return Data(bytesNoCopy: base, count: count, deallocator: .custom { bytes, _ in bytes.deallocate() })
     }
 
     var last: UInt8? { count > 0 ? base[count - 1] : nil }
@@ -431,6 +441,22 @@ private struct RenderOutput: ~Copyable {
 
     mutating func append(_ text: String) {
         Self.withUTF8(text) { append($0) }
+    }
+
+    /// Text the template asked for unescaped; the same bytes as `marked` leave a mark where they start.
+    var marked: String?
+    private(set) var marks: [Int] = []
+
+    mutating func appendRaw(_ text: String) {
+        if let marked, marked.utf8.count == text.utf8.count, Self.sameBytes(marked, text) { marks.append(count) }
+        append(text)
+    }
+
+    /// memcmp on the two strings' bytes: a letter's body is compared on every page that shows it.
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var same = false
+        withUTF8(a) { x in withUTF8(b) { y in same = x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+        return same
     }
 
     /// A string's UTF-8 without copying the string, as `String.withUTF8` would (it is mutating).

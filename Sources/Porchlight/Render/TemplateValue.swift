@@ -38,6 +38,12 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
 
     /// An object many pages share, fingerprinted once (see `TemplateObject.hashed`).
     static func shared(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields: fields).hashed()) }
+
+    /// An object's value for `key`; nil for anything else.
+    subscript(_ key: String) -> TemplateValue? {
+        if case let .object(object) = self { return object[key] }
+        return nil
+    }
 }
 
 /// Named values with their keys sorted, so lookups are a short scan and the order is stable for fingerprints.

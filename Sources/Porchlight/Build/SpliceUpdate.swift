@@ -1,0 +1,214 @@
+import Foundation
+
+extension Builder {
+    /// A `build` after edits that changed only the words of published letters or pages — front matter, summary, heading
+    /// ids and links as the last build saw them, no problem in the file before or after — puts each new body in its place
+    /// in the files the last build wrote (its page and feeds) and builds nothing else: the bytes a full build would write,
+    /// in a few milliseconds. Nil for any other change, or when the last build left no record (see `SavedBodies`); the
+    /// caller then builds the site, which reports every problem as usual.
+    static func spliceUpdate(_ options: BuildOptions, scan: SourceScan) -> BuildReport? {
+        guard let optionsKey = scan.optionsKey, let record = UpToDate.current(for: options),
+              let data = SiteWriter.readFile(SavedBodies.file(for: options.output).path) else { return nil }
+        let clock = PhaseClock()
+        let saved = SavedText(Array(data))
+        guard saved.line(at: 0).elementsEqual(SavedBodies.header.utf8.dropLast()) else { return nil }
+        var at = SavedBodies.header.utf8.count
+        let optionsFields = saved.fields(at: at)
+        guard optionsFields.count == 3, optionsFields[0] == "options", optionsFields[1] == SavedBodies.hex(optionsKey),
+              let rawOptions = Int32(optionsFields[2]) else { return nil }
+        at = saved.next(after: at)
+
+        // Which files changed: the same files must be there, in the same order; only stamps may differ.
+        var replacedLines: [(Range<Int>, String)] = []
+        var changed: [String] = []
+        for file in scan.files {
+            guard at < saved.bytes.count else { return nil }
+            let end = saved.lineEnd(at)
+            let line = SavedBodies.fileLine(file)
+            // A file too young for its stamp to be trusted is read again, whatever its stamp says.
+            if file.stamp == nil || !saved.bytes[at..<end + 1].elementsEqual(line.utf8) {
+                let fields = saved.fields(at: at)
+                guard fields.count == 3, fields[0] == "file", SavedBodies.unescape(fields[2]) == file.path else { return nil }
+                changed.append(file.path)
+                replacedLines.append((at..<end + 1, line))
+            }
+            at = end + 1
+        }
+        guard saved.fields(at: at).first != "file", !changed.isEmpty else { return nil }
+        guard changed.allSatisfy({ $0.hasPrefix("Content/") && $0.hasSuffix(".md") && !$0.hasSuffix("/_index.md") && $0 != "Content/_index.md" }),
+              !record.diagnostics.contains(where: { changed.contains($0.location.path) }) else { return nil }
+
+        // Each body again, with its links taken from the last build's answers.
+        let markdownOptions = CommonMark.Options(rawValue: rawOptions)
+        var bodies: [String: String] = [:]
+        for path in changed {
+            let contentPath = String(path.dropFirst("Content/".count))
+            guard let facts = saved.entry(contentPath),
+                  case let .success(file) = SourceFile.read(atPath: options.siteFolder.path + "/" + path, displayPath: path),
+                  file.text.utf8.count >= facts.frontLength,
+                  Fingerprint.of([String(decoding: file.text.utf8.prefix(facts.frontLength), as: UTF8.self)]) == facts.frontHash else { return nil }
+            let body = file.text[file.text.utf8.index(file.text.startIndex, offsetBy: facts.frontLength)...]
+            let answers = Dictionary(facts.links.map { ($0.url, $0.to) }, uniquingKeysWith: { first, _ in first })
+            var unknownLink = false
+            let result = CommonMark.render(body, options: markdownOptions) { link in
+                if let answer = answers[link.url] { return answer }
+                // A link that leaves the site resolves the same way whatever the site holds; any other needs the whole site.
+                if !LinkResolver.isScript(link.url), LinkResolver.leavesSite(link.url) { return nil }
+                unknownLink = true
+                return nil
+            }
+            guard !unknownLink, Fingerprint.of(result.anchors) == facts.anchorsHash else { return nil }
+            if let summaryHash = facts.summaryHash {
+                let summary = shorten(result.firstParagraph ?? "")
+                guard !summary.isEmpty, Fingerprint.of([summary]) == summaryHash else { return nil }
+            }
+            bodies[contentPath] = result.html
+        }
+
+        // The files that show them, and where.
+        var outputs: [(lines: Range<Int>, path: String, form: ShownBodies.Form, places: [(contentPath: String, range: Range<Int>?)])] = []
+        for line in saved.outputLines(showing: Array(bodies.keys)) {
+            let fields = saved.fields(at: line.lowerBound)
+            guard fields.count >= 3, (fields.count - 3) % 3 == 0, let form = ShownBodies.Form(rawValue: String(fields[2])) else { return nil }
+            var places: [(contentPath: String, range: Range<Int>?)] = []
+            var lastEnd = 0
+            for i in stride(from: 3, to: fields.count, by: 3) {
+                guard let offset = Int(fields[i + 1]), let length = Int(fields[i + 2]), offset >= lastEnd else { return nil }
+                places.append((SavedBodies.unescape(fields[i]), offset..<offset + length))
+                lastEnd = offset + length
+            }
+            outputs.append((line, SavedBodies.unescape(fields[1]), form, places))
+        }
+        let shown = Set(outputs.flatMap { $0.places.map(\.contentPath) })
+        guard bodies.keys.allSatisfy(shown.contains) else { return nil }
+        clock.mark("read and render the changed bodies")
+
+        // Nothing may mislead a later build if this one stops halfway: the manifest goes with the writer, then these.
+        UpToDate.remove(for: options)
+        SavedBodies.remove(for: options)
+        guard let writer = try? SiteWriter(output: options.output, patching: true) else { return nil }
+        for output in outputs {
+            guard let old = SiteWriter.readFile(options.output.path + "/" + output.path),
+                  let recorded = writer.previousRecord(output.path), recorded.size == old.count, recorded.content == SiteWriter.hash(old),
+                  output.places.last.map({ $0.range!.upperBound <= old.count }) ?? true else {
+                writer.discard()
+                return nil
+            }
+            var new = Data()
+            new.reserveCapacity(old.count)
+            var places: [(contentPath: String, range: Range<Int>?)] = []
+            var copied = 0
+            for place in output.places {
+                let range = place.range!
+                new.append(old[copied..<range.lowerBound])
+                let start = new.count
+                if let html = bodies[place.contentPath] {
+                    switch output.form {
+                    case .html: new.append(contentsOf: html.utf8)
+                    case .atom: new.append(contentsOf: Feeds.xml(html).utf8)
+                    case .json: new.append(contentsOf: JSONText.quote(html).utf8)
+                    }
+                } else {
+                    new.append(old[range])
+                }
+                places.append((place.contentPath, start..<new.count))
+                copied = range.upperBound
+            }
+            new.append(old[copied...])
+            do {
+                try writer.write(output.path, new)
+            } catch {
+                writer.discard()
+                return nil
+            }
+            replacedLines.append((output.lines, SavedBodies.outputLine(output.path, output.form, places)))
+        }
+        do {
+            try writer.commit()
+        } catch {
+            writer.discard()
+            return nil
+        }
+        clock.mark("put the new bodies in place")
+
+        var updated = record
+        updated.sources = scan.key
+        updated.write(for: options)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(saved.bytes.count + 4096)
+        var copied = 0
+        for (range, line) in replacedLines.sorted(by: { $0.0.lowerBound < $1.0.lowerBound }) {
+            bytes += saved.bytes[copied..<range.lowerBound]
+            bytes += line.utf8
+            copied = range.upperBound
+        }
+        bytes += saved.bytes[copied...]
+        try? Data(bytes).write(to: SavedBodies.file(for: options.output), options: .atomic)
+
+        var report = record.report
+        report.filesChanged = writer.filesChanged
+        report.filesReused = record.filesWritten - writer.filesChanged
+        report.spliced = bodies.count
+        return report
+    }
+}
+
+/// The saved record's bytes, read a line at a time; only the lines a splice needs are taken apart.
+private struct SavedText {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The index of the newline ending the line at `start` (or the end of the bytes).
+    func lineEnd(_ start: Int) -> Int {
+        bytes.withUnsafeBytes { buffer in
+            guard start < buffer.count, let found = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { return buffer.count }
+            return buffer.baseAddress!.distance(to: UnsafeRawPointer(found))
+        }
+    }
+
+    func next(after start: Int) -> Int { lineEnd(start) + 1 }
+
+    func line(at start: Int) -> ArraySlice<UInt8> { bytes[start..<min(lineEnd(start), bytes.count)] }
+
+    func fields(at start: Int) -> [Substring] {
+        guard start < bytes.count else { return [] }
+        return Substring(decoding: line(at: start), as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+    }
+
+    /// Where `needle` next occurs at or after `from`.
+    func find(_ needle: String, from: Int) -> Int? {
+        BodyPlaces.find(Array(needle.utf8), in: bytes, from: from)
+    }
+
+    func entry(_ contentPath: String) -> BodyFacts? {
+        guard let found = find("\nentry\t" + SavedBodies.escape(contentPath) + "\t", from: 0) else { return nil }
+        let fields = fields(at: found + 1)
+        let summaryHash = UInt64(fields.count > 4 ? fields[4] : "", radix: 16)
+        guard fields.count >= 6, (fields.count - 6) % 2 == 0, let frontLength = Int(fields[2]), let frontHash = UInt64(fields[3], radix: 16),
+              summaryHash != nil || fields[4] == "-", let anchorsHash = UInt64(fields[5], radix: 16) else { return nil }
+        var links: [(url: String, to: String?)] = []
+        for i in stride(from: 6, to: fields.count, by: 2) {
+            let to = fields[i + 1]
+            links.append((SavedBodies.unescape(fields[i]), to == "-" ? nil : SavedBodies.unescape(to.dropFirst())))
+        }
+        return BodyFacts(frontLength: frontLength, frontHash: frontHash, summaryHash: summaryHash, anchorsHash: anchorsHash, links: links)
+    }
+
+    /// The output lines that name any of these content paths, each once.
+    func outputLines(showing contentPaths: [String]) -> [Range<Int>] {
+        guard let first = find("\noutput\t", from: 0) else { return [] }
+        var starts: Set<Int> = []
+        for contentPath in contentPaths {
+            let needle = "\t" + SavedBodies.escape(contentPath) + "\t"
+            var from = first
+            while let found = find(needle, from: from) {
+                var start = found
+                while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+                starts.insert(start)
+                from = found + 1
+            }
+        }
+        return starts.sorted().map { $0..<min(next(after: $0), bytes.count) }
+    }
+}
