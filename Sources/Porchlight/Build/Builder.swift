@@ -53,7 +53,9 @@ public enum Builder {
     public static func build(_ options: BuildOptions, write: Bool = true) -> BuildReport {
         // A plain `build` first asks whether anything changed since the last one, and whether only the words of some
         // letters did; the preview server has its cache.
+        let clock = PhaseClock()
         let scan = write && options.cache == nil && options.previous == nil ? SourceScan(options, startedAt: .now) : nil
+        clock.mark("scan sources")
         if let key = scan?.key, let record = UpToDate.read(for: options, sources: key) { return record.report }
         if let scan, let report = spliceUpdate(options, scan: scan) { return report }
         let places = scan.map { _ in BodyPlaces(previous: SavedBodies.outputLines(for: options)) }
@@ -65,7 +67,6 @@ public enum Builder {
         let last = options.cache?.takeLast()
         if write, let last, let report = quickUpdate(options, last: last) { return report }
         let problems = Problems()
-        let clock = PhaseClock()
         var content = ContentLoader.load(options, problems: problems)
         clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)

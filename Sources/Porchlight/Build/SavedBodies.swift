@@ -39,7 +39,9 @@ enum SavedBodies {
         guard let optionsKey = scan.optionsKey else { return }
         var out = header
         out += "options\t\(hex(optionsKey))\t\(markdownOptions.rawValue)\n"
-        for file in scan.files { out += fileLine(file) }
+        var fileLines: [UInt8] = []
+        for file in scan.files { appendFileLine(file, to: &fileLines) }
+        out += String(decoding: fileLines, as: UTF8.self)
         for item in rendered {
             guard let facts = item.facts else { return }
             out += "entry\t\(escape(item.entry.contentPath))\t\(facts.frontLength)\t\(hex(facts.frontHash))\t\(facts.summaryHash.map(hex) ?? "-")"
@@ -51,12 +53,37 @@ enum SavedBodies {
             out += "\n"
         }
         for line in places.lines() { out += line }
-        try? Data(out.utf8).write(to: file(for: options.output), options: .atomic)
+        SiteWriter.replaceFile(file(for: options.output).path, Data(out.utf8))
     }
 
     static func fileLine(_ file: SourceScan.File) -> String {
-        "file\t\(file.stamp.map { $0.numbers.map(hex).joined(separator: ",") } ?? "-")\t\(escape(file.path))\n"
+        var bytes: [UInt8] = []
+        appendFileLine(file, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// `file <stamp's numbers in hex, split by commas, or -> <path>`, as bytes: ten thousand of them are compared before a splice.
+    static func appendFileLine(_ file: SourceScan.File, to bytes: inout [UInt8]) {
+        bytes += "file\t".utf8
+        if let stamp = file.stamp {
+            for (i, number) in stamp.numbers.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                var shift = 60
+                while shift > 0, (number >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+                while shift >= 0 {
+                    bytes.append(hexDigits[Int((number >> UInt64(shift)) & 0xF)])
+                    shift -= 4
+                }
+            }
+        } else {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        bytes.append(UInt8(ascii: "\t"))
+        bytes += escape(file.path).utf8
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// An output's line: its path, its form, then each body's content path, offset (- when not known) and length.
     static func outputLine(_ path: String, _ form: ShownBodies.Form, _ places: [(contentPath: String, range: Range<Int>?)]) -> String {

@@ -31,9 +31,9 @@ struct SourceScan {
         for folder in ["Content", "Templates"] {
             let root = options.siteFolder.appendingPathComponent(folder).path
             f.add(folder)
-            for path in ContentLoader.listFiles(URL(fileURLWithPath: root)) {
-                let stamp = FileStamp(path: root + "/" + path).flatMap { $0.isOlder(than: startedAt, by: options.settle) ? $0 : nil }
-                files.append(File(path: folder + "/" + path, stamp: stamp))
+            for (path, info) in ContentLoader.listFiles(URL(fileURLWithPath: root), withInfo: true) {
+                let stamp = FileStamp(info)
+                files.append(File(path: folder + "/" + path, stamp: stamp.isOlder(than: startedAt, by: options.settle) ? stamp : nil))
             }
         }
         if FileManager.default.fileExists(atPath: options.siteFolder.appendingPathComponent("site.yml").path) {

@@ -8,9 +8,9 @@ extension Builder {
     /// caller then builds the site, which reports every problem as usual.
     static func spliceUpdate(_ options: BuildOptions, scan: SourceScan) -> BuildReport? {
         guard let optionsKey = scan.optionsKey, let record = UpToDate.current(for: options),
-              let data = SiteWriter.readFile(SavedBodies.file(for: options.output).path) else { return nil }
+              let data = readWholeFile(atPath: SavedBodies.file(for: options.output).path) else { return nil }
         let clock = PhaseClock()
-        let saved = SavedText(Array(data))
+        let saved = SavedText(data)
         guard saved.line(at: 0).elementsEqual(SavedBodies.header.utf8.dropLast()) else { return nil }
         var at = SavedBodies.header.utf8.count
         let optionsFields = saved.fields(at: at)
@@ -21,20 +21,23 @@ extension Builder {
         // Which files changed: the same files must be there, in the same order; only stamps may differ.
         var replacedLines: [(Range<Int>, String)] = []
         var changed: [String] = []
+        var line: [UInt8] = []
         for file in scan.files {
             guard at < saved.bytes.count else { return nil }
             let end = saved.lineEnd(at)
-            let line = SavedBodies.fileLine(file)
+            line.removeAll(keepingCapacity: true)
+            SavedBodies.appendFileLine(file, to: &line)
             // A file too young for its stamp to be trusted is read again, whatever its stamp says.
-            if file.stamp == nil || !saved.bytes[at..<end + 1].elementsEqual(line.utf8) {
+            if file.stamp == nil || !saved.same(line, at: at) {
                 let fields = saved.fields(at: at)
                 guard fields.count == 3, fields[0] == "file", SavedBodies.unescape(fields[2]) == file.path else { return nil }
                 changed.append(file.path)
-                replacedLines.append((at..<end + 1, line))
+                replacedLines.append((at..<end + 1, String(decoding: line, as: UTF8.self)))
             }
             at = end + 1
         }
         guard saved.fields(at: at).first != "file", !changed.isEmpty else { return nil }
+        clock.mark("compare stamps")
         guard changed.allSatisfy({ $0.hasPrefix("Content/") && $0.hasSuffix(".md") && !$0.hasSuffix("/_index.md") && $0 != "Content/_index.md" }),
               !record.diagnostics.contains(where: { changed.contains($0.location.path) }) else { return nil }
 
@@ -81,21 +84,20 @@ extension Builder {
         }
         let shown = Set(outputs.flatMap { $0.places.map(\.contentPath) })
         guard bodies.keys.allSatisfy(shown.contains) else { return nil }
-        clock.mark("read and render the changed bodies")
+        clock.mark("render the changed bodies")
 
-        // Nothing may mislead a later build if this one stops halfway: the manifest goes with the writer, then these.
-        UpToDate.remove(for: options)
-        SavedBodies.remove(for: options)
-        guard let writer = try? SiteWriter(output: options.output, patching: true) else { return nil }
+        // Every new file is made before anything is written, so a refusal changes nothing.
+        guard let manifest = SiteWriter.ManifestText(output: options.output) else { return nil }
+        var files: [(path: String, data: Data)] = []
+        var manifestLines: [(Range<Int>, [UInt8])] = []
+        var filesChanged = 0
         for output in outputs {
-            guard let old = SiteWriter.readFile(options.output.path + "/" + output.path),
-                  let recorded = writer.previousRecord(output.path), recorded.size == old.count, recorded.content == SiteWriter.hash(old),
-                  output.places.last.map({ $0.range!.upperBound <= old.count }) ?? true else {
-                writer.discard()
-                return nil
-            }
+            guard !output.path.hasPrefix("/"), !output.path.split(separator: "/").contains(".."),
+                  let old = SiteWriter.readFile(options.output.path + "/" + output.path),
+                  let (recorded, line) = manifest.record(output.path), recorded.size == old.count, recorded.content == SiteWriter.hash(old),
+                  output.places.last.map({ $0.range!.upperBound <= old.count }) ?? true else { return nil }
             var new = Data()
-            new.reserveCapacity(old.count)
+            new.reserveCapacity(old.count + 4096)
             var places: [(contentPath: String, range: Range<Int>?)] = []
             var copied = 0
             for place in output.places {
@@ -115,20 +117,22 @@ extension Builder {
                 copied = range.upperBound
             }
             new.append(old[copied...])
-            do {
-                try writer.write(output.path, new)
-            } catch {
-                writer.discard()
-                return nil
-            }
+            // Its key and inputs are not known without the site, so the next full build renders it again (and keeps it if the same).
+            let record = SiteWriter.Record(key: 0, inputs: 0, content: SiteWriter.hash(new), size: new.count)
+            if record.content != recorded.content || record.size != recorded.size { filesChanged += 1 }
+            files.append((output.path, new))
+            manifestLines.append((line, SiteWriter.manifestLine(output.path, record)))
             replacedLines.append((output.lines, SavedBodies.outputLine(output.path, output.form, places)))
         }
-        do {
-            try writer.commit()
-        } catch {
-            writer.discard()
-            return nil
+
+        // Nothing may mislead a later build if this one stops halfway: without the records and the manifest it starts afresh.
+        UpToDate.remove(for: options)
+        SavedBodies.remove(for: options)
+        unlink(SiteWriter.manifestFile(for: options.output).path)
+        for file in files {
+            guard SiteWriter.replaceFile(options.output.path + "/" + file.path, file.data) else { return nil }
         }
+        guard SiteWriter.replaceFile(SiteWriter.manifestFile(for: options.output).path, manifest.replacing(manifestLines)) else { return nil }
         clock.mark("put the new bodies in place")
 
         var updated = record
@@ -143,11 +147,11 @@ extension Builder {
             copied = range.upperBound
         }
         bytes += saved.bytes[copied...]
-        try? Data(bytes).write(to: SavedBodies.file(for: options.output), options: .atomic)
+        SiteWriter.replaceFile(SavedBodies.file(for: options.output).path, Data(bytes))
 
         var report = record.report
-        report.filesChanged = writer.filesChanged
-        report.filesReused = record.filesWritten - writer.filesChanged
+        report.filesChanged = filesChanged
+        report.filesReused = record.filesWritten - filesChanged
         report.spliced = bodies.count
         return report
     }
@@ -168,6 +172,12 @@ private struct SavedText {
     }
 
     func next(after start: Int) -> Int { lineEnd(start) + 1 }
+
+    /// Whether `line` is what the bytes hold at `start`.
+    func same(_ line: [UInt8], at start: Int) -> Bool {
+        guard start + line.count <= bytes.count else { return false }
+        return bytes.withUnsafeBytes { saved in line.withUnsafeBytes { memcmp(saved.baseAddress! + start, $0.baseAddress!, line.count) == 0 } }
+    }
 
     func line(at start: Int) -> ArraySlice<UInt8> { bytes[start..<min(lineEnd(start), bytes.count)] }
 

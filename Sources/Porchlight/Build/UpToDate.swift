@@ -48,7 +48,7 @@ struct UpToDate: Codable {
 
     func write(for options: BuildOptions) {
         guard let data = try? JSONEncoder().encode(self) else { return }
-        try? data.write(to: Self.file(for: options.output), options: .atomic)
+        SiteWriter.replaceFile(Self.file(for: options.output).path, data)
     }
 
     var report: BuildReport {

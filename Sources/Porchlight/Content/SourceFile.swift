@@ -94,7 +94,7 @@ public struct SourceFile: Sendable {
 }
 
 /// The whole file through open and read, which cost far less than Data(contentsOf:) (outside SourceFile, whose `read` would shadow the system call).
-private func readWholeFile(atPath path: String) -> [UInt8]? {
+func readWholeFile(atPath path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { close(fd) }

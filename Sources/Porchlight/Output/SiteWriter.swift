@@ -104,9 +104,6 @@ final class SiteWriter: @unchecked Sendable {
         return true
     }
 
-    /// What the previous build's manifest says of a file.
-    func previousRecord(_ path: String) -> Record? { previousManifest[path] }
-
     /// Writes one file; `path` is relative to the site root and may not climb out of it.
     func write(_ unchecked: String, _ data: Data, key: UInt64 = 0, fingerprint: UInt64 = 0) throws {
         let path = try checked(unchecked)
@@ -198,7 +195,11 @@ final class SiteWriter: @unchecked Sendable {
     /// One line a file: `key inputs content size path`, the numbers in hex; a manifest in any other form is ignored.
     /// Read on bytes: it is thirteen thousand lines before every build, the preview server's too.
     static func readManifest(_ url: URL) -> [String: Record] {
-        guard let data = readFile(url.path), data.starts(with: manifestHeader.utf8) else { return [:] }
+        readFile(url.path).map { readManifest(lines: $0) } ?? [:]
+    }
+
+    static func readManifest(lines data: Data) -> [String: Record] {
+        guard data.starts(with: manifestHeader.utf8) else { return [:] }
         var out: [String: Record] = [:]
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             out.reserveCapacity(bytes.count / 60)
@@ -239,6 +240,57 @@ final class SiteWriter: @unchecked Sendable {
     }
 
     static let manifestHeader = "porchlight manifest 3\n"
+
+    /// One manifest line, as `writeManifest` writes them.
+    static func manifestLine(_ path: String, _ r: Record) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for value in [r.key, r.inputs, r.content, UInt64(r.size)] {
+            bytes += String(value, radix: 16).utf8
+            bytes.append(UInt8(ascii: " "))
+        }
+        return bytes + path.utf8 + [UInt8(ascii: "\n")]
+    }
+
+    /// A finished build's manifest as its bytes, for changing a few lines of thousands without reading the others.
+    struct ManifestText {
+        let bytes: [UInt8]
+
+        init?(output: URL) {
+            guard let bytes = readWholeFile(atPath: SiteWriter.manifestFile(for: output).path),
+                  bytes.starts(with: SiteWriter.manifestHeader.utf8) else { return nil }
+            self.bytes = bytes
+        }
+
+        /// A file's record and the range of its line.
+        func record(_ path: String) -> (record: Record, line: Range<Int>)? {
+            let needle = Array((" " + path + "\n").utf8)
+            var from = 0
+            while let found = BodyPlaces.find(needle, in: bytes, from: from) {
+                var start = found
+                while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+                let end = found + needle.count
+                let line = Data(bytes[start..<end])
+                // The path is the rest of the line after four numbers; another path may end with this one.
+                if let record = SiteWriter.readManifest(lines: Data(SiteWriter.manifestHeader.utf8) + line)[path] { return (record, start..<end) }
+                from = found + 1
+            }
+            return nil
+        }
+
+        /// The text with these lines replaced (ranges from `record`, not overlapping).
+        func replacing(_ lines: [(Range<Int>, [UInt8])]) -> Data {
+            var out = Data()
+            out.reserveCapacity(bytes.count + 256)
+            var copied = 0
+            for (range, line) in lines.sorted(by: { $0.0.lowerBound < $1.0.lowerBound }) {
+                out.append(contentsOf: bytes[copied..<range.lowerBound])
+                out.append(contentsOf: line)
+                copied = range.upperBound
+            }
+            out.append(contentsOf: bytes[copied...])
+            return out
+        }
+    }
 
     /// Built as bytes: it is written after every build, the preview server's quick updates too.
     private func writeManifest() throws {
@@ -282,6 +334,23 @@ final class SiteWriter: @unchecked Sendable {
             return true
         }
         return complete ? data : nil
+    }
+
+    /// Writes a file beside the output whole or not at all: a temporary file renamed over it, without waiting on the disk.
+    @discardableResult
+    static func replaceFile(_ path: String, _ data: Data) -> Bool {
+        let temporary = path + ".porchlight-\(getpid())"
+        do {
+            try writeFile(temporary, data)
+            guard rename(temporary, path) == 0 else {
+                unlink(temporary)
+                return false
+            }
+            return true
+        } catch {
+            unlink(temporary)
+            return false
+        }
     }
 
     /// Plain open/write/close: Foundation's Data.write syncs every file to disk, which made builds wait on the disk.
