@@ -31,9 +31,8 @@ struct SourceScan {
         for folder in ["Content", "Templates"] {
             let root = options.siteFolder.appendingPathComponent(folder).path
             f.add(folder)
-            for (path, info) in ContentLoader.listFiles(URL(fileURLWithPath: root), withInfo: true) {
-                let stamp = FileStamp(info)
-                files.append(File(path: folder + "/" + path, stamp: stamp.isOlder(than: startedAt, by: options.settle) ? stamp : nil))
+            for (path, stamp) in ContentLoader.listFiles(URL(fileURLWithPath: root), withInfo: true) {
+                files.append(File(path: folder + "/" + path, stamp: stamp.flatMap { $0.isOlder(than: startedAt, by: options.settle) ? $0 : nil }))
             }
         }
         if FileManager.default.fileExists(atPath: options.siteFolder.appendingPathComponent("site.yml").path) {

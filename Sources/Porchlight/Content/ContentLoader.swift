@@ -229,18 +229,18 @@ enum ContentLoader {
         listFiles(folder, withInfo: false).map(\.path)
     }
 
-    /// `listFiles`, with each file's `stat` when asked, taken by name in its open folder (cheaper than by whole path).
-    static func listFiles(_ folder: URL, withInfo: Bool) -> [(path: String, info: stat)] {
+    /// `listFiles`, with each file's stamp when asked, taken by name in its open folder (cheaper than by whole path).
+    static func listFiles(_ folder: URL, withInfo: Bool) -> [(path: String, stamp: FileStamp?)] {
         let root = folder.path
         var info = stat()
         guard lstat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return [] }
-        var out: [(path: String, info: stat)] = []
+        var out: [(path: String, stamp: FileStamp?)] = []
         walk(root, relative: "", withInfo: withInfo, into: &out)
         return out.sorted { $0.path < $1.path }
     }
 
     /// A plain readdir walk: FileManager's enumerator and URL resource values cost more than reading the files.
-    private static func walk(_ folder: String, relative: String, withInfo: Bool, into out: inout [(path: String, info: stat)]) {
+    private static func walk(_ folder: String, relative: String, withInfo: Bool, into out: inout [(path: String, stamp: FileStamp?)]) {
         guard let dir = opendir(folder) else { return }
         defer { closedir(dir) }
         let fd = dirfd(dir)
@@ -258,7 +258,7 @@ enum ContentLoader {
             if type == UInt8(DT_DIR) {
                 walk(folder + "/" + name, relative: relative + name + "/", withInfo: withInfo, into: &out)
             } else if type == UInt8(DT_REG), !name.hasSuffix("~"), !name.hasPrefix("#") {
-                out.append((relative + name, info))
+                out.append((relative + name, withInfo ? FileStamp(info) : nil))
             }
         }
     }

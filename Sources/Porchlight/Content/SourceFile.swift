@@ -95,26 +95,37 @@ public struct SourceFile: Sendable {
 
 /// The whole file through open and read, which cost far less than Data(contentsOf:) (outside SourceFile, whose `read` would shadow the system call).
 func readWholeFile(atPath path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { return nil }
-    // One byte more than the size, so a single read can see the end of the file.
-    var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
-    var filled = 0
-    while true {
-        if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            return nil
+    /// Reads into memory that is not zeroed first (read writes every byte kept); false on an error.
+    func readInto(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ count: inout Int) -> Bool {
+        while count < buffer.count {
+            let got = read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            if got == 0 { break }
+            count += got
         }
-        if count == 0 { break }
-        filled += count
+        return true
     }
-    bytes.removeLast(bytes.count - filled)
-    return bytes
+    var failed = false
+    let size = max(Int(info.st_size), 0)
+    // One byte more than the size, so a single read can see the end of the file.
+    var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { failed = !readInto($0, &$1) }
+    // A file that grew while it was read: the rest, a piece at a time.
+    if bytes.count > size {
+        while !failed {
+            let more = [UInt8](unsafeUninitializedCapacity: 65_536) { failed = !readInto($0, &$1) }
+            if more.isEmpty { break }
+            bytes += more
+        }
+    }
+    return failed ? nil : bytes
 }
 
 extension String {
