@@ -90,10 +90,10 @@ public enum Builder {
             report.nextChange = next
             return report
         }
-        defer { clock.mark("render and write") }
         let kept = last.flatMap { $0.options.sameSite(as: options) ? $0.manifest : nil }
         var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, spill: spill, places: places, problems: problems)
         report.nextChange = next
+        clock.mark("render and write")
         if let cache = options.cache, let manifest, report.succeeded {
             cache.keepLast(LastBuild(options: options, plan: plan, linkKey: linkKey, manifest: manifest, report: report, nextChange: nextChange?.date))
         }
@@ -107,6 +107,7 @@ public enum Builder {
                      nextChangeAt: next?.at, nextChangeReason: next?.reason, diagnostics: report.diagnostics).write(for: options)
             SavedBodies.write(for: options, scan: scan, markdownOptions: content.config.markdownOptions, rendered: Array(rendered.values),
                               places: places)
+            clock.mark("save records")
         }
         return report
     }
