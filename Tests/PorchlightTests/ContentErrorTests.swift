@@ -126,4 +126,45 @@ struct ContentErrorTests {
         #expect(fields.keys == ["on", "yes"])
         #expect(fields.strings("on").map(\.0) == ["friday", "saturday"])
     }
+
+    /// Without a cache a letter's body is read again when it is rendered: a letter changed, removed or no longer UTF-8 by
+    /// then fails the build, and the site built before stays as it was.
+    @Test(arguments: [
+        ("---\ntitle: A, revised\ndate: 2024-01-02\n---\nBody.\n", """
+            Content/letters/a.md:2:1: error: the file changed while the site was being built — build again
+                title: A, revised
+                ^
+
+            """),
+        (nil, "Content/letters/a.md:1:1: error: the file was removed or changed while the site was being built — build again\n"),
+        ("---\ntitle: A\ndate: 2024-01-02\n---\nCaf\u{E9}?\n", ""),
+    ])
+    func letterChangedWhileTheSiteIsBuilt(newText: String?, expected: String) throws {
+        let site = try TempSite([
+            "Content/site.yml": minimalSiteYML,
+            "Content/letters/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nBody.\n",
+            "Content/letters/b.md": "---\ntitle: B\ndate: 2024-01-03\n---\nFirst words.\n",
+        ])
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let b = site.url.appendingPathComponent("Content/letters/b.md"), a = site.url.appendingPathComponent("Content/letters/a.md")
+        try Data("---\ntitle: B\ndate: 2024-01-03\n---\nSecond words.\n".utf8).write(to: b)
+        var options = BuildOptions(siteFolder: site.url, now: testNow)
+        options.afterReading = {
+            if let newText {
+                // Latin-1 for the "é" row: the same front matter, a body that is no longer UTF-8.
+                try? (newText.data(using: newText.contains("\u{E9}") ? .isoLatin1 : .utf8) ?? Data()).write(to: a)
+            } else {
+                try? FileManager.default.removeItem(at: a)
+            }
+        }
+        let report = Builder.build(options)
+        #expect(!report.succeeded && report.pagesWritten == 0)
+        if expected.isEmpty {
+            #expect(describe(report).hasPrefix("Content/letters/a.md:5:4: error: the file was removed or changed while the site was being built"), "\(describe(report))")
+        } else {
+            #expect(describe(report) == expected)
+        }
+        #expect(try #require(site.read("letters/b/index.html")).contains("First words."), "the site built before is left as it was")
+    }
 }

@@ -125,4 +125,71 @@ struct ContentReadingTests {
         #expect(ContentLoader.listFiles(folder.appendingPathComponent("b.md")).isEmpty)
         #expect(ContentLoader.listFiles(site.url.appendingPathComponent("none")).isEmpty)
     }
+
+    // MARK: Bodies left on disk
+
+    /// The site's letters as read with or without a cache, with their addresses given.
+    func loaded(_ site: TempSite, cache: BuildCache? = nil) -> SiteContent {
+        var options = BuildOptions(siteFolder: site.url, now: testNow)
+        options.cache = cache
+        var content = ContentLoader.load(options, problems: Problems())
+        Builder.assignPaths(&content, problems: Problems())
+        return content
+    }
+
+    static let letter = "---\ntitle: A\ndate: 2024-01-02\n---\nBody with [the plan](a.md#plan).\n\n## Plan\n"
+
+    /// Without a cache a letter keeps its front matter only, and renders from the file read again exactly as from the text kept.
+    @Test func entryWithoutACacheReadsItsBodyAgainWhenRendered() throws {
+        let site = try TempSite(["Content/site.yml": minimalSiteYML, "Content/letters/a.md": Self.letter])
+        defer { site.remove() }
+        let onDisk = try #require(loaded(site).sections.first?.entries.first)
+        let kept = try #require(loaded(site, cache: BuildCache()).sections.first?.entries.first)
+        #expect(onDisk.file.text == "---\ntitle: A\ndate: 2024-01-02\n---\n" && onDisk.body.isEmpty && onDisk.bodyLine == 5)
+        #expect(kept.file.text == Self.letter && kept.body == "Body with [the plan](a.md#plan).\n\n## Plan\n")
+        let read = try onDisk.markdown().get()
+        #expect(read.file.text == Self.letter && read.body == kept.body)
+
+        func render(_ entry: Entry) -> RenderedEntry {
+            let content = loaded(site)
+            let (rendered, diagnostics) = Builder.renderBody(entry, resolver: Builder.linkResolver(content), options: [], cache: nil, linkKey: 0)
+            #expect(diagnostics.isEmpty)
+            return rendered
+        }
+        let (a, b) = (render(onDisk), render(kept))
+        #expect(a.bodyHTML == b.bodyHTML && a.bodyHTML.contains("<a href=\"/letters/a/#plan\">the plan</a>"))
+        #expect(a.version == b.version, "the version sums up the whole file, as when the text is kept")
+    }
+
+    /// Heading ids of a letter whose body is on disk come from the file; once its front matter changes, from nowhere.
+    @Test func anchorIndexReadsABodyLeftOnDisk() throws {
+        let site = try TempSite(["Content/site.yml": minimalSiteYML, "Content/letters/a.md": Self.letter])
+        defer { site.remove() }
+        let entry = try #require(loaded(site).sections.first?.entries.first)
+        #expect(AnchorIndex(sources: ["letters/a.md": .entry(entry)], options: []).ids(in: "letters/a.md") == ["plan"])
+        try Data(Self.letter.replacingOccurrences(of: "title: A", with: "title: B").utf8)
+            .write(to: site.url.appendingPathComponent("Content/letters/a.md"))
+        #expect(AnchorIndex(sources: ["letters/a.md": .entry(entry)], options: []).ids(in: "letters/a.md") == nil)
+        #expect(throws: Diagnostic.self) { try entry.markdown().get() }
+    }
+
+    /// A read again is checked against the text before the body, including a closing line that ended the file.
+    @Test(arguments: [
+        ("---\ntitle: A\n---\nBody.\n", "---\ntitle: A\n---\nOther body.\n", "Other body.\n"),
+        ("---\ntitle: A\n---\nBody.\n", "---\ntitle: B\n---\nBody.\n", "2: the file changed while the site was being built"),
+        ("---\ntitle: A\n---\nBody.\n", "---\ntitle: A\n", "3: the file changed while the site was being built"),
+        ("---\ntitle: A\n---", "---\ntitle: A\n---", ""),
+        ("---\ntitle: A\n---", "---\ntitle: A\n---\nBody.\n", "3: the file changed while the site was being built"),
+        ("---\ntitle: A\n---\r\nBody.\n", "---\ntitle: A\r\n---\r\nBody.\r\n", "Body.\n"),
+    ])
+    func bodyReadAgain(before: String, after: String, expected: String) throws {
+        let site = try TempSite(["Content/site.yml": minimalSiteYML, "Content/a.md": before])
+        defer { site.remove() }
+        let entry = try #require(loaded(site).pages.first)
+        try Data(after.utf8).write(to: site.url.appendingPathComponent("Content/a.md"))
+        switch entry.markdown() {
+        case let .success(read): #expect(String(read.body) == expected)
+        case let .failure(problem): #expect("\(problem.location.line): \(problem.message)" == expected)
+        }
+    }
 }

@@ -31,7 +31,7 @@ struct LinkCheckTests {
         #expect(!page.contains("our desk</a>"))
     }
 
-    /// A build lets go of letters' Markdown once they are rendered; intros, rendered later, still check links to their headings.
+    /// A build keeps no letter's Markdown after it is rendered; intros, rendered later, still check links to their headings.
     @Test func introsCheckHeadingsOfLettersWhoseTextIsLetGo() throws {
         let (report, site) = try build([
             "Content/site.yml": minimalSiteYML + "unsafeHTML: true\n",
@@ -53,6 +53,22 @@ struct LinkCheckTests {
         #expect(fixed.succeeded, "\(describe(fixed))")
         let letters = try #require(site.read("letters/index.html"))
         #expect(letters.contains("<a href=\"/letters/a/#step-two\">step two</a> or <a href=\"/letters/b/#map\">the map</a>"))
+    }
+
+    /// Letters' bodies wait on disk until they are rendered; links between letters still check headings, and a broken
+    /// one is shown on its line of the file.
+    @Test func lettersCheckHeadingsOfLettersWhoseBodiesAreOnDisk() throws {
+        let (report, site) = try build([
+            "Content/letters/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nSee [the map](b.md#map) and [the plan](b.md#plann).\n\n## Our plan\n",
+            "Content/letters/b.md": "---\ntitle: B\ndate: 2024-01-03\n---\nBack to [our plan](a.md#our-plan).\n\n## Map\n\n## Plan\n",
+        ])
+        defer { site.remove() }
+        #expect(describe(report) == """
+            Content/letters/a.md:5:29: error: the link "b.md#plann" points to "#plann", which is not a heading in Content/letters/b.md — did you mean "#plan"?
+                See [the map](b.md#map) and [the plan](b.md#plann).
+                                            ^
+
+            """)
     }
 
     @Test func scriptLinkInASectionIntroIsDroppedWithAWarning() throws {
@@ -98,7 +114,10 @@ struct LinkTargetTests {
         let site = try! TempSite(files)
         defer { site.remove() }
         let problems = Problems()
-        var content = ContentLoader.load(BuildOptions(siteFolder: site.url, now: testNow), problems: problems)
+        // Read with a cache, so the pages' texts stay in memory for the headings after the folder is gone.
+        var options = BuildOptions(siteFolder: site.url, now: testNow)
+        options.cache = BuildCache()
+        var content = ContentLoader.load(options, problems: problems)
         Builder.assignPaths(&content, problems: problems)
         precondition(!problems.hasErrors, "\(problems.list.map(DiagnosticPrinter.text))")
         return Builder.linkResolver(content)

@@ -39,11 +39,12 @@ final class RenderedEntry: Sendable {
         }
     }
 
-    init(entry: Entry, bodyHTML: String, summary: String, spill: SpillFile? = nil, facts: BodyFacts? = nil) {
+    /// `file`: the whole file the body was rendered from, when the entry keeps only its front matter.
+    init(entry: Entry, bodyHTML: String, summary: String, spill: SpillFile? = nil, file: SourceFile? = nil, facts: BodyFacts? = nil) {
         self.entry = entry
         self.summary = summary
         self.facts = facts
-        version = Fingerprint.of([entry.contentPath, entry.path, entry.file.text])
+        version = Fingerprint.of([entry.contentPath, entry.path, (file ?? entry.file).text])
         html = spill.flatMap { file in file.store(bodyHTML).map { .spilled(file, offset: $0.offset, length: $0.length) } } ?? .text(bodyHTML)
     }
 }
@@ -159,7 +160,7 @@ public enum Builder {
 
     /// Renders every body on all cores; link problems come back with the file's real line numbers.
     /// With a cache, a body is rendered again only when its file, address or what its links point at changed.
-    /// With a spill file, bodies wait in it, and the entries' Markdown is let go once every body is rendered.
+    /// With a spill file, bodies wait in it; entries that left their Markdown on disk read it again as they are rendered.
     static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, spill: SpillFile? = nil, keepFacts: Bool = false, problems: Problems)
         -> (rendered: [String: RenderedEntry], resolver: LinkResolver, linkKey: UInt64) {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
@@ -189,11 +190,6 @@ public enum Builder {
             }
             problems.add(contentsOf: diagnostics)
         }
-        if spill != nil {
-            // Every entry's ids are known now; intros keep their Markdown, as they are rendered with their pages.
-            resolver.anchors?.forgetKnownMarkdown()
-            for entry in entries { entry.forgetBody() }
-        }
         return (byPath, resolver, linkKey)
     }
 
@@ -204,9 +200,14 @@ public enum Builder {
         let anchorLog = cache == nil ? nil : AnchorLog()
         resolver.anchorLog = anchorLog
         var diagnostics: [Diagnostic] = []
+        let markdown: (file: SourceFile, body: Substring)
+        switch entry.markdown() {
+        case let .success(read): markdown = read
+        case let .failure(problem): return (RenderedEntry(entry: entry, bodyHTML: "", summary: ""), [problem])
+        }
         var links: [(url: String, to: String?)] = []
-        let result = CommonMark.render(entry.body, options: options) { link in
-            let to = resolver.rewrite(link, file: entry.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
+        let result = CommonMark.render(markdown.body, options: options) { link in
+            let to = resolver.rewrite(link, file: markdown.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
             if keepFacts { links.append((link.url, to)) }
             return to
         }
@@ -219,12 +220,12 @@ public enum Builder {
         }
         var facts: BodyFacts?
         if keepFacts {
-            let front = entry.file.text.utf8[..<entry.body.startIndex]
+            let front = markdown.file.text.utf8[..<markdown.body.startIndex]
             facts = BodyFacts(frontLength: front.count, frontHash: Fingerprint.of([String(Substring(front))]),
                               summaryHash: entry.summary?.isEmpty == false ? nil : Fingerprint.of([summary]),
                               anchorsHash: Fingerprint.of(result.anchors), links: links)
         }
-        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary, spill: spill, facts: facts)
+        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary, spill: spill, file: markdown.file, facts: facts)
         cache?.keep(rendered, diagnostics: diagnostics, linkKey: linkKey, anchorsSeen: anchorLog?.seen ?? [:])
         return (rendered, diagnostics)
     }
@@ -232,13 +233,13 @@ public enum Builder {
     /// Everything a link in Markdown may point at; `unreadable` are files whose own errors are already reported.
     static func linkResolver(_ content: SiteContent, unreadable: Set<String> = []) -> LinkResolver {
         var paths: [String: String] = [:]
-        var sources: [String: Substring] = [:]
+        var sources: [String: AnchorIndex.Source] = [:]
         for entry in content.sections.flatMap(\.entries) + content.pages {
             paths[entry.contentPath] = entry.path
-            sources[entry.contentPath] = entry.body
+            sources[entry.contentPath] = .entry(entry)
         }
         // The home page also lists events under ids of its own, so only section intros count as pages here.
-        for section in content.sections { sources["\(section.name)/_index.md"] = section.intro[...] }
+        for section in content.sections { sources["\(section.name)/_index.md"] = .markdown(section.intro[...]) }
         var events: [String: String] = [:]
         for event in content.events { events[String(event.file.path.dropFirst("Content/".count))] = event.slug }
         let options = content.config.markdownOptions

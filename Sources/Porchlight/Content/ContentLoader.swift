@@ -50,6 +50,8 @@ public struct BuildOptions: Sendable {
     /// How many seconds old a file's stamp must be before `build` trusts it to show the next change (see `SourceScan`);
     /// tests that edit files between builds lower it.
     var settle: Double = 1
+    /// Called when the content has been read, before any body is rendered: tests change files there.
+    var afterReading: (@Sendable () -> Void)?
 
     public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
         self.siteFolder = siteFolder.standardizedFileURL
@@ -90,6 +92,7 @@ enum ContentLoader {
         let configKey = cache == nil ? 0 : Self.configKey(config)
         cache?.keepOnly(files: Set(files))
         let parsed: [Parsed] = markdown.filter { $0.folderDepth <= 1 }.parallelMap { path in
+            let fullPath = contentFolderPath + "/" + path, displayPath = "Content/" + path
             let parse = { (file: SourceFile?, failure: Diagnostic?) -> BuildCache.ParsedResult in
                 let problems = Problems()
                 var entry: Entry?
@@ -99,12 +102,13 @@ enum ContentLoader {
                     if path.fileName == "_index.md" {
                         index = readIndex(file, problems: problems)
                     } else {
-                        entry = Entry.read(file, contentPath: path, section: path.firstFolder, config: config, problems: problems)
+                        // Without a cache nothing is kept for a later build, so the body waits on disk until it is rendered.
+                        entry = Entry.read(file, contentPath: path, section: path.firstFolder, config: config, problems: problems,
+                                           bodyOnDisk: cache == nil ? fullPath : nil)
                     }
                 }
                 return .markdown(Parsed(entry: entry, index: index, diagnostics: problems.list, path: path))
             }
-            let fullPath = contentFolderPath + "/" + path, displayPath = "Content/" + path
             let result = cache.map { $0.parsed(path, fullPath: fullPath, configKey: configKey, parse: parse, displayPath: displayPath) }
                 ?? readAndParse(fullPath, displayPath: displayPath, parse)
             guard case let .markdown(parsed) = result else { fatalError("a Markdown file cached as an event") }
@@ -175,6 +179,7 @@ enum ContentLoader {
             section.kind = explicitKind[section.name] ?? (section.entries.contains { $0.date != nil } ? .posts : .pages)
             return section
         }
+        options.afterReading?()
         return content
     }
 

@@ -1,11 +1,12 @@
 import Foundation
 
 /// A letter or page: front matter read and checked, body still Markdown. A class: every stage and page shares one,
-/// and only `path` changes, once, before the entry is shared between threads (and `forgetBody`, between stages).
+/// and only `path` changes, once, before the entry is shared between threads.
 public final class Entry: @unchecked Sendable {
     /// Path below `Content/`, with `/` separators (`letters/2024-11-05-thanks.md`).
     public let contentPath: String
-    public private(set) var file: SourceFile
+    /// The file as read; when its body is left on disk, only the text before the body (the front matter).
+    public let file: SourceFile
     /// The section folder, or nil for a page at the top of `Content/`.
     public let section: String?
     public let title: String
@@ -21,8 +22,11 @@ public final class Entry: @unchecked Sendable {
     public let aliases: [(path: String, line: Int, column: Int)]
     public let image: String?
     public let imageAlt: String?
-    /// The Markdown after the front matter: a part of `file.text`, sharing its memory.
-    public private(set) var body: Substring
+    /// The Markdown after the front matter: a part of `file.text`, sharing its memory; empty when it is left on disk.
+    public let body: Substring
+    /// The file the body is read from again when the Markdown stage needs it, or nil when `body` is the body: a build
+    /// without the preview server's cache need not hold a hundred thousand letters' texts from reading to rendering.
+    let bodyOnDisk: String?
     /// The file's line on which the Markdown body starts, so cmark's lines map back to the file.
     public let bodyLine: Int
     /// Site path without the base path, ending in `/` (`letters/thanks/`).
@@ -31,19 +35,38 @@ public final class Entry: @unchecked Sendable {
     init(contentPath: String, file: SourceFile, section: String?, title: String, date: ContentDate?, author: String?,
          summary: String?, tags: [String], districts: [String], draft: Bool, publishDate: ContentDate?, slug: String,
          weight: Int?, aliases: [(path: String, line: Int, column: Int)], image: String?, imageAlt: String?,
-         body: Substring, bodyLine: Int) {
-        self.contentPath = contentPath; self.file = file; self.section = section; self.title = title; self.date = date
+         body: Substring, bodyLine: Int, bodyOnDisk: String? = nil) {
+        self.contentPath = contentPath; self.section = section; self.title = title; self.date = date
         self.author = author; self.summary = summary; self.tags = tags; self.districts = districts; self.draft = draft
         self.publishDate = publishDate; self.slug = slug; self.weight = weight; self.aliases = aliases; self.image = image
-        self.imageAlt = imageAlt; self.body = body; self.bodyLine = bodyLine
+        self.imageAlt = imageAlt; self.bodyLine = bodyLine; self.bodyOnDisk = bodyOnDisk
+        if bodyOnDisk == nil {
+            self.file = file; self.body = body
+        } else {
+            // A copy of the front matter alone, so the whole text can go; the body is empty, at the end of it.
+            self.file = SourceFile(path: file.path, text: String(file.text[..<body.startIndex]))
+            self.body = self.file.text[self.file.text.endIndex...]
+        }
     }
 
-    /// Keeps of the file only its front matter, once the body is rendered and nothing will read it again:
-    /// a hundred thousand letters' texts need not stay in memory while pages are written.
-    func forgetBody() {
-        file = SourceFile(path: file.path, text: String(file.text[..<body.startIndex]))
-        // Empty, at the end of the new text, so forgetting again changes nothing.
-        body = file.text[file.text.endIndex...]
+    /// The whole file and its body, for rendering: as kept, or read again from disk, which fails when the text before
+    /// the body is no longer what was read (the file changed or went away while the site was being built).
+    func markdown() -> Result<(file: SourceFile, body: Substring), Diagnostic> {
+        guard let fullPath = bodyOnDisk else { return .success((file, body)) }
+        let again: SourceFile
+        switch SourceFile.read(atPath: fullPath, displayPath: file.path) {
+        case let .success(read): again = read
+        case let .failure(problem):
+            // Where it could not be read or decoded: it was read before, so it went away or changed.
+            return .failure(.error(problem.location, "the file was removed or changed while the site was being built", fix: "build again"))
+        }
+        let before = file.text.utf8, text = again.text.utf8
+        // The front matter ends with its closing line's newline, unless that line ends the file; then so must the new text.
+        guard text.starts(with: before), before.last == 10 || text.count == before.count else {
+            let line = zip(before, text).prefix { $0 == $1 }.reduce(1) { $1.0 == 10 ? $0 + 1 : $0 }
+            return .failure(again.error(line: line, "the file changed while the site was being built", fix: "build again"))
+        }
+        return .success((again, again.text[text.index(text.startIndex, offsetBy: before.count)...]))
     }
 
     static let fields = ["title", "date", "author", "summary", "tags", "districts", "draft", "publishDate",
@@ -96,7 +119,9 @@ struct FrontMatter {
 
 extension Entry {
     /// Reads one Markdown file into an entry, reporting every problem in its front matter.
-    static func read(_ file: SourceFile, contentPath: String, section: String?, config: SiteConfig, problems: Problems) -> Entry? {
+    /// With `bodyOnDisk`, the entry keeps only the front matter and reads its body from that path again when rendered.
+    static func read(_ file: SourceFile, contentPath: String, section: String?, config: SiteConfig, problems: Problems,
+                     bodyOnDisk: String? = nil) -> Entry? {
         let timeZone = config.timeZone
         guard let matter = FrontMatter.split(file, problems: problems) else { return nil }
         let root = YAMLNode.parse(matter.yaml, file: file, lineOffset: 1, problems: problems)
@@ -158,6 +183,7 @@ extension Entry {
         return Entry(contentPath: contentPath, file: file, section: section, title: title ?? "", date: date("date"),
                      author: f.string("author"), summary: f.string("summary"), tags: tags,
                      districts: districts, draft: draft, publishDate: date("publishDate"), slug: slug, weight: weight,
-                     aliases: aliases, image: image, imageAlt: imageAlt, body: matter.body, bodyLine: matter.bodyLine)
+                     aliases: aliases, image: image, imageAlt: imageAlt, body: matter.body, bodyLine: matter.bodyLine,
+                     bodyOnDisk: bodyOnDisk)
     }
 }
