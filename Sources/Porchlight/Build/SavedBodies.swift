@@ -34,26 +34,51 @@ enum SavedBodies {
         unlink(file(for: options.output).path)
     }
 
+    /// Written a megabyte at a time: for a hundred thousand letters the record is tens of megabytes, built at the build's peak.
     static func write(for options: BuildOptions, scan: SourceScan, markdownOptions: CommonMark.Options, rendered: [RenderedEntry],
                       places: BodyPlaces) {
-        guard let optionsKey = scan.optionsKey else { return }
-        var out = header
-        out += "options\t\(hex(optionsKey))\t\(markdownOptions.rawValue)\n"
-        var fileLines: [UInt8] = []
-        for file in scan.files { appendFileLine(file, to: &fileLines) }
-        out += String(decoding: fileLines, as: UTF8.self)
+        guard let optionsKey = scan.optionsKey, rendered.allSatisfy({ $0.facts != nil }) else { return }
+        let path = file(for: options.output).path, temporary = path + ".porchlight-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
+        var failed = false
+        func flush() {
+            out.withUnsafeBytes { buffer in
+                var done = 0
+                while done < buffer.count, !failed {
+                    let written = Foundation.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                    if written < 0, errno == EINTR { continue }
+                    if written <= 0 { failed = true } else { done += written }
+                }
+            }
+            out.removeAll(keepingCapacity: true)
+        }
+        func line(_ text: String) {
+            out += text.utf8
+            if out.count >= 1 << 20 { flush() }
+        }
+        line(header)
+        line("options\t\(hex(optionsKey))\t\(markdownOptions.rawValue)\n")
+        for file in scan.files {
+            appendFileLine(file, to: &out)
+            if out.count >= 1 << 20 { flush() }
+        }
         for item in rendered {
-            guard let facts = item.facts else { return }
-            out += "entry\t\(escape(item.entry.contentPath))\t\(facts.frontLength)\t\(hex(facts.frontHash))\t\(facts.summaryHash.map(hex) ?? "-")"
-            out += "\t\(hex(facts.anchorsHash))"
+            let facts = item.facts!
+            var text = "entry\t\(escape(item.entry.contentPath))\t\(facts.frontLength)\t\(hex(facts.frontHash))\t\(facts.summaryHash.map(hex) ?? "-")"
+            text += "\t\(hex(facts.anchorsHash))"
             var seen: Set<String> = []
             for link in facts.links where seen.insert(link.url).inserted {
-                out += "\t\(escape(link.url))\t\(link.to.map { "=" + escape($0) } ?? "-")"
+                text += "\t\(escape(link.url))\t\(link.to.map { "=" + escape($0) } ?? "-")"
             }
-            out += "\n"
+            line(text + "\n")
         }
-        for line in places.lines() { out += line }
-        SiteWriter.replaceFile(file(for: options.output).path, Data(out.utf8))
+        for text in places.lines() { line(text) }
+        flush()
+        close(fd)
+        if failed || rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     static func fileLine(_ file: SourceScan.File) -> String {
