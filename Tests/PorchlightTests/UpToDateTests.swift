@@ -70,6 +70,8 @@ struct UpToDateTests {
         try "---\ntitle: [unclosed\n---\n".write(to: site.appendingPathComponent("Content/programs/broken.md"), atomically: true, encoding: .utf8)
         #expect(!Builder.build(options).succeeded)
         #expect(!fm.fileExists(atPath: UpToDate.file(for: output).path))
+        #expect(!fm.fileExists(atPath: SavedBodies.file(for: output).path))
+        #expect(try fm.contentsOfDirectory(atPath: work.path).filter { $0.contains(".porchlight-") }.isEmpty, "no half-written record is left")
     }
 }
 

@@ -22,8 +22,6 @@ final class RenderedEntry: Sendable {
     let summary: String
     /// Sums up the entry's file and address; with the site's key it stands for everything pages show of it.
     let version: UInt64
-    /// What a later `build` checks before putting new words in this body's place; only kept by builds that save them.
-    let facts: BodyFacts?
     private let html: HTML
 
     /// The body in memory, or where it waits in a spill file.
@@ -40,10 +38,9 @@ final class RenderedEntry: Sendable {
     }
 
     /// `file`: the whole file the body was rendered from, when the entry keeps only its front matter.
-    init(entry: Entry, bodyHTML: String, summary: String, spill: SpillFile? = nil, file: SourceFile? = nil, facts: BodyFacts? = nil) {
+    init(entry: Entry, bodyHTML: String, summary: String, spill: SpillFile? = nil, file: SourceFile? = nil) {
         self.entry = entry
         self.summary = summary
-        self.facts = facts
         version = Fingerprint.of([entry.contentPath, entry.path, (file ?? entry.file).text])
         html = spill.flatMap { file in file.store(bodyHTML).map { .spilled(file, offset: $0.offset, length: $0.length) } } ?? .text(bodyHTML)
     }
@@ -59,7 +56,8 @@ public enum Builder {
         clock.mark("scan sources")
         if let key = scan?.key, let record = UpToDate.read(for: options, sources: key) { return record.report }
         if let scan, let report = spliceUpdate(options, scan: scan) { return report }
-        let places = scan.map { _ in BodyPlaces(previous: SavedBodies.outputLines(for: options)) }
+        // Where bodies sat in the files of the last build, for the files this one keeps.
+        let previousPlaces = scan.map { _ in SavedBodies.outputLines(for: options) }
         if write {
             UpToDate.remove(for: options)
             SavedBodies.remove(for: options)
@@ -75,7 +73,8 @@ public enum Builder {
         // Without the preview server's cache nothing is kept for a later build: rendered bodies wait in a temporary file
         // and the Markdown is let go, so a hundred thousand letters build in well under their size in memory.
         let spill = options.cache == nil ? SpillFile() : nil
-        let (rendered, resolver, linkKey) = renderMarkdown(content, cache: options.cache, spill: spill, keepFacts: scan != nil, problems: problems)
+        let saved = scan.flatMap { SavedBodiesWriter(options: options, scan: $0, markdownOptions: content.config.markdownOptions, previous: previousPlaces ?? [:]) }
+        let (rendered, resolver, linkKey) = renderMarkdown(content, cache: options.cache, spill: spill, saved: saved, problems: problems)
         clock.mark("render markdown")
         let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
         clock.mark("expand events")
@@ -92,13 +91,13 @@ public enum Builder {
             return report
         }
         let kept = last.flatMap { $0.options.sameSite(as: options) ? $0.manifest : nil }
-        var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, spill: spill, places: places, problems: problems)
+        var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, spill: spill, saved: saved, problems: problems)
         report.nextChange = next
         clock.mark("render and write")
         if let cache = options.cache, let manifest, report.succeeded {
             cache.keepLast(LastBuild(options: options, plan: plan, linkKey: linkKey, manifest: manifest, report: report, nextChange: nextChange?.date))
         }
-        if let scan, let places, report.succeeded {
+        if let scan, report.succeeded {
             // Today's date shows on pages (the calendar, the footer's year), so a record lasts until midnight at most.
             let today = calendar.zone.local(for: options.now)
             let midnight = calendar.zone.instant(for: LocalDateTime(year: today.year, month: today.month, day: today.day).adding(days: 1))
@@ -106,8 +105,7 @@ public enum Builder {
             UpToDate(sources: scan.key, madeAt: options.now.timeIntervalSince1970, validUntil: until.timeIntervalSince1970,
                      pagesWritten: report.pagesWritten, filesWritten: report.filesWritten,
                      nextChangeAt: next?.at, nextChangeReason: next?.reason, diagnostics: report.diagnostics).write(for: options)
-            SavedBodies.write(for: options, scan: scan, markdownOptions: content.config.markdownOptions, rendered: Array(rendered.values),
-                              places: places)
+            saved?.finish()
             clock.mark("save records")
         }
         return report
@@ -161,7 +159,8 @@ public enum Builder {
     /// Renders every body on all cores; link problems come back with the file's real line numbers.
     /// With a cache, a body is rendered again only when its file, address or what its links point at changed.
     /// With a spill file, bodies wait in it; entries that left their Markdown on disk read it again as they are rendered.
-    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, spill: SpillFile? = nil, keepFacts: Bool = false, problems: Problems)
+    static func renderMarkdown(_ content: SiteContent, cache: BuildCache? = nil, spill: SpillFile? = nil, saved: SavedBodiesWriter? = nil,
+                               problems: Problems)
         -> (rendered: [String: RenderedEntry], resolver: LinkResolver, linkKey: UInt64) {
         let unreadable = Set(problems.list.filter { $0.isError && $0.location.path.hasPrefix("Content/") }
             .map { String($0.location.path.dropFirst("Content/".count)) })
@@ -171,7 +170,7 @@ public enum Builder {
         let entries = content.sections.flatMap(\.entries) + content.pages
         let results: [(RenderedEntry, [Diagnostic])] = entries.parallelMap { entry in
             if let cache, let reused = cache.rendered(entry, linkKey: linkKey, anchors: resolver.anchors) { return reused }
-            return renderBody(entry, resolver: resolver, options: options, cache: cache, linkKey: linkKey, spill: spill, keepFacts: keepFacts)
+            return renderBody(entry, resolver: resolver, options: options, cache: cache, linkKey: linkKey, spill: spill, saved: saved)
         }
         var byPath: [String: RenderedEntry] = [:]
         for (rendered, diagnostics) in results {
@@ -195,7 +194,7 @@ public enum Builder {
 
     /// One entry's body as HTML and its summary settled, with the problems of its links; kept in the cache when there is one.
     static func renderBody(_ entry: Entry, resolver: LinkResolver, options: CommonMark.Options, cache: BuildCache?, linkKey: UInt64,
-                           spill: SpillFile? = nil, keepFacts: Bool = false) -> (RenderedEntry, [Diagnostic]) {
+                           spill: SpillFile? = nil, saved: SavedBodiesWriter? = nil) -> (RenderedEntry, [Diagnostic]) {
         var resolver = resolver
         let anchorLog = cache == nil ? nil : AnchorLog()
         resolver.anchorLog = anchorLog
@@ -208,7 +207,7 @@ public enum Builder {
         var links: [(url: String, to: String?)] = []
         let result = CommonMark.render(markdown.body, options: options) { link in
             let to = resolver.rewrite(link, file: markdown.file, firstLine: entry.bodyLine, from: entry.contentPath, diagnostics: &diagnostics)
-            if keepFacts { links.append((link.url, to)) }
+            if saved != nil { links.append((link.url, to)) }
             return to
         }
         resolver.anchors?.remember(result.anchors, for: entry.contentPath)
@@ -218,14 +217,13 @@ public enum Builder {
             diagnostics.append(entry.file.warning(line: 1, "the page has no summary and no first paragraph to take one from",
                                                   fix: "add \"summary: one sentence\" to the front matter"))
         }
-        var facts: BodyFacts?
-        if keepFacts {
+        if let saved {
             let front = markdown.file.text.utf8[..<markdown.body.startIndex]
-            facts = BodyFacts(frontLength: front.count, frontHash: Fingerprint.of([String(Substring(front))]),
-                              summaryHash: entry.summary?.isEmpty == false ? nil : Fingerprint.of([summary]),
-                              anchorsHash: Fingerprint.of(result.anchors), links: links)
+            saved.entry(entry.contentPath, BodyFacts(frontLength: front.count, frontHash: Fingerprint.of([String(Substring(front))]),
+                                                     summaryHash: entry.summary?.isEmpty == false ? nil : Fingerprint.of([summary]),
+                                                     anchorsHash: Fingerprint.of(result.anchors), links: links))
         }
-        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary, spill: spill, file: markdown.file, facts: facts)
+        let rendered = RenderedEntry(entry: entry, bodyHTML: result.html, summary: summary, spill: spill, file: markdown.file)
         cache?.keep(rendered, diagnostics: diagnostics, linkKey: linkKey, anchorsSeen: anchorLog?.seen ?? [:])
         return (rendered, diagnostics)
     }
@@ -276,7 +274,7 @@ public enum Builder {
 
     /// Writes the whole site; with the manifest of what the output folder now holds when it succeeded.
     private static func writeSite(_ outputs: [SiteOutput], theme: Theme, options: BuildOptions, manifest: [String: SiteWriter.Record]?,
-                                  spill: SpillFile?, places: BodyPlaces?, problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
+                                  spill: SpillFile?, saved: SavedBodiesWriter?, problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
         let outputPath = options.output.path
         let source = options.siteFolder.path
         if outputPath == source || source.hasPrefix(outputPath + "/")
@@ -292,7 +290,7 @@ public enum Builder {
             problems.add(.error(SourceLocation(path: outputPath), "\(error)", fix: "pass another --output folder"))
             return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil)
         }
-        write(outputs, with: writer, theme: theme, options: options, spill: spill, places: places, problems: problems)
+        write(outputs, with: writer, theme: theme, options: options, spill: spill, saved: saved, problems: problems)
         guard !problems.hasErrors else { return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil) }
         let pages = outputs.filter { $0.path.hasSuffix(".html") }.count
         return (BuildReport(diagnostics: problems.list, pagesWritten: pages, filesWritten: writer.filesWritten, filesChanged: writer.filesChanged,
@@ -300,20 +298,20 @@ public enum Builder {
     }
 
     /// Renders and writes files on all cores, each only when its key or context is not the previous build's, then puts them in
-    /// place; on any failure the writer's work is discarded and the errors are in `problems`. With `places`, notes where
+    /// place; on any failure the writer's work is discarded and the errors are in `problems`. With `saved`, notes where
     /// bodies sit in the files, and keeps a file showing bodies only when the last build's record says where they are.
     static func write(_ outputs: [SiteOutput], with writer: SiteWriter, theme: Theme, options: BuildOptions, spill: SpillFile? = nil,
-                      places: BodyPlaces? = nil, problems: Problems) {
+                      saved: SavedBodiesWriter? = nil, problems: Problems) {
         let outputPath = options.output.path
         let mediaFolder = options.siteFolder.appendingPathComponent("Content/media")
         let done = ProgressCounter(total: outputs.count, report: options.progress)
         let failures: [String?] = outputs.parallelMap { output in
             defer { done.advance() }
             do {
-                let keepable = places?.canKeep(output) ?? true
+                let keepable = saved?.canKeep(output) ?? true
                 // A page whose key is the previous build's is kept without even building its context.
                 if output.key != 0, keepable, try writer.reuse(output.path, key: output.key) {
-                    places?.kept(output)
+                    saved?.kept(output)
                     return nil
                 }
                 switch output.body {
@@ -321,17 +319,17 @@ public enum Builder {
                     let value = context.make()
                     let fingerprint = Fingerprint.of(context: value, template: name, theme: theme.fingerprint)
                     if keepable, try writer.reuse(output.path, key: output.key, fingerprint: fingerprint) {
-                        places?.kept(output)
-                    } else if let places, output.bodies != nil, case let .text(body)? = value["entry"]?["bodyHTML"] {
+                        saved?.kept(output)
+                    } else if let saved, output.bodies != nil, case let .text(body)? = value["entry"]?["bodyHTML"] {
                         let (data, marks) = theme.library.render(name, value, marking: body)
-                        places.rendered(output, data, marks: marks, body: body)
+                        saved.rendered(output, data, marks: marks, body: body)
                         try writer.write(output.path, data, key: output.key, fingerprint: fingerprint)
                     } else {
                         try writer.write(output.path, theme.render(name, value), key: output.key, fingerprint: fingerprint)
                     }
                 case let .text(text):
                     let data = Data(text.make().utf8)
-                    places?.rendered(output, data)
+                    saved?.rendered(output, data)
                     try writer.write(output.path, data, key: output.key)
                 case let .data(data): try writer.write(output.path, data)
                 case let .media(relative): try writer.write(output.path, try Data(contentsOf: mediaFolder.appendingPathComponent(relative)))

@@ -22,6 +22,8 @@ struct BodyFacts: Sendable {
 ///     file <stamp, or - to read again> <path>           every source file, in the order `SourceScan` lists them
 ///     entry <content path> <front length> <front hash> <summary hash or -> <anchors hash> [<url> <=new URL or ->]…
 ///     output <path> <form> [<content path> <offset or -> <length>]…
+///
+/// Entry and output lines follow the stamps in any order, as the build's threads write them.
 enum SavedBodies {
     static let header = "porchlight bodies 1\n"
 
@@ -32,53 +34,6 @@ enum SavedBodies {
     /// Forgets the record before a build changes anything, so a build that stops halfway leaves none to mislead the next.
     static func remove(for options: BuildOptions) {
         unlink(file(for: options.output).path)
-    }
-
-    /// Written a megabyte at a time: for a hundred thousand letters the record is tens of megabytes, built at the build's peak.
-    static func write(for options: BuildOptions, scan: SourceScan, markdownOptions: CommonMark.Options, rendered: [RenderedEntry],
-                      places: BodyPlaces) {
-        guard let optionsKey = scan.optionsKey, rendered.allSatisfy({ $0.facts != nil }) else { return }
-        let path = file(for: options.output).path, temporary = path + ".porchlight-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 20)
-        var failed = false
-        func flush() {
-            out.withUnsafeBytes { buffer in
-                var done = 0
-                while done < buffer.count, !failed {
-                    let written = Foundation.write(fd, buffer.baseAddress! + done, buffer.count - done)
-                    if written < 0, errno == EINTR { continue }
-                    if written <= 0 { failed = true } else { done += written }
-                }
-            }
-            out.removeAll(keepingCapacity: true)
-        }
-        func line(_ text: String) {
-            out += text.utf8
-            if out.count >= 1 << 20 { flush() }
-        }
-        line(header)
-        line("options\t\(hex(optionsKey))\t\(markdownOptions.rawValue)\n")
-        for file in scan.files {
-            appendFileLine(file, to: &out)
-            if out.count >= 1 << 20 { flush() }
-        }
-        for item in rendered {
-            let facts = item.facts!
-            var text = "entry\t\(escape(item.entry.contentPath))\t\(facts.frontLength)\t\(hex(facts.frontHash))\t\(facts.summaryHash.map(hex) ?? "-")"
-            text += "\t\(hex(facts.anchorsHash))"
-            var seen: Set<String> = []
-            for link in facts.links where seen.insert(link.url).inserted {
-                text += "\t\(escape(link.url))\t\(link.to.map { "=" + escape($0) } ?? "-")"
-            }
-            line(text + "\n")
-        }
-        for text in places.lines() { line(text) }
-        flush()
-        close(fd)
-        if failed || rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     static func fileLine(_ file: SourceScan.File) -> String {
@@ -121,6 +76,23 @@ enum SavedBodies {
 
     static func hex(_ value: UInt64) -> String { String(value, radix: 16) }
 
+    /// Where `needle` next occurs at or after `from`: memchr for its first byte, memcmp for the rest.
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first else { return from <= bytes.count ? from : nil }
+        return bytes.withUnsafeBytes { haystack -> Int? in
+            needle.withUnsafeBytes { n -> Int? in
+                var i = from
+                while i + n.count <= haystack.count {
+                    guard let hit = memchr(haystack.baseAddress! + i, Int32(first), haystack.count - n.count + 1 - i) else { return nil }
+                    let at = haystack.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(haystack.baseAddress! + at, n.baseAddress!, n.count) == 0 { return at }
+                    i = at + 1
+                }
+                return nil
+            }
+        }
+    }
+
     /// Tabs, newlines and backslashes in paths and URLs would break the lines.
     static func escape(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) else { return text }
@@ -158,25 +130,95 @@ enum SavedBodies {
     }
 }
 
-/// Where bodies sit in the files a build writes, gathered on all cores: found in files rendered now, taken over from the
-/// last build's record for files it kept.
-final class BodyPlaces: @unchecked Sendable {
+/// Writes the record as the build goes — the stamps first, each body's facts as it is rendered, where bodies sit in each
+/// file as it is written (found in files rendered now, taken from the last record for files kept) — a megabyte at a time
+/// into a temporary file that `finish` puts in place, so a hundred thousand letters' record never sits in memory.
+/// Lines come from all cores in any order after the stamps.
+final class SavedBodiesWriter: @unchecked Sendable {
     private let lock = NSLock()
-    private var found: [String: String] = [:]
+    private let fd: Int32
+    private let path: String, temporary: String
+    private var buffer: [UInt8] = []
+    private var failed = false, closed = false
     private let previous: [String: Substring]
 
-    init(previous: [String: Substring] = [:]) {
+    init?(options: BuildOptions, scan: SourceScan, markdownOptions: CommonMark.Options, previous: [String: Substring]) {
+        guard let optionsKey = scan.optionsKey else { return nil }
+        path = SavedBodies.file(for: options.output).path
+        temporary = path + ".porchlight-\(getpid())"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
         self.previous = previous
+        buffer.reserveCapacity(1 << 20)
+        buffer += SavedBodies.header.utf8
+        buffer += "options\t\(SavedBodies.hex(optionsKey))\t\(markdownOptions.rawValue)\n".utf8
+        for file in scan.files {
+            SavedBodies.appendFileLine(file, to: &buffer)
+            if buffer.count >= 1 << 20 { flush() }
+        }
     }
 
-    /// Whether a file of the last build may be kept: it shows no body, or its record says where they are.
+    deinit { discard() }
+
+    func entry(_ contentPath: String, _ facts: BodyFacts) {
+        var line = "entry\t\(SavedBodies.escape(contentPath))\t\(facts.frontLength)\t\(SavedBodies.hex(facts.frontHash))"
+        line += "\t\(facts.summaryHash.map(SavedBodies.hex) ?? "-")\t\(SavedBodies.hex(facts.anchorsHash))"
+        var seen: Set<String> = []
+        for link in facts.links where seen.insert(link.url).inserted {
+            line += "\t\(SavedBodies.escape(link.url))\t\(link.to.map { "=" + SavedBodies.escape($0) } ?? "-")"
+        }
+        add(line + "\n")
+    }
+
+    /// Whether a file of the last build may be kept: it shows no body, or the last record says where they are.
     func canKeep(_ output: SiteOutput) -> Bool {
         output.bodies == nil || previous[output.path] != nil
     }
 
     func kept(_ output: SiteOutput) {
         guard output.bodies != nil, let line = previous[output.path] else { return }
-        lock.withLock { found[output.path] = line + "\n" }
+        add(line + "\n")
+    }
+
+    /// Puts the record in place; false when it could not be written (then there is none, and the next build builds the site).
+    @discardableResult
+    func finish() -> Bool {
+        lock.withLock {
+            flush()
+            closed = true
+            let ok = close(fd) == 0 && !failed && rename(temporary, path) == 0
+            if !ok { unlink(temporary) }
+            return ok
+        }
+    }
+
+    func discard() {
+        lock.withLock {
+            guard !closed else { return }
+            closed = true
+            close(fd)
+            unlink(temporary)
+        }
+    }
+
+    private func add(_ line: String) {
+        lock.withLock {
+            buffer += line.utf8
+            if buffer.count >= 1 << 20 { flush() }
+        }
+    }
+
+    /// Called with the lock held (or before the writer is shared).
+    private func flush() {
+        buffer.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count, !failed {
+                let written = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 { failed = true } else { done += written }
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// A page rendered now, with the marks of where its one body began (see `TemplateLibrary.render(_:_:marking:)`).
@@ -188,8 +230,7 @@ final class BodyPlaces: @unchecked Sendable {
             let candidate = marks[0]..<marks[0] + body.utf8.count
             if candidate.upperBound <= data.count, Self.bytes(of: data, at: candidate, are: body) { range = candidate }
         }
-        let line = SavedBodies.outputLine(output.path, bodies.form, [(contentPath, range)])
-        lock.withLock { found[output.path] = line }
+        add(SavedBodies.outputLine(output.path, bodies.form, [(contentPath, range)]))
     }
 
     private static func bytes(of data: Data, at range: Range<Int>, are text: String) -> Bool {
@@ -204,8 +245,7 @@ final class BodyPlaces: @unchecked Sendable {
         guard let bodies = output.bodies else { return }
         let ranges = Self.feedBodies(data, form: bodies.form)
         let known = ranges.count == bodies.entries.count
-        let line = SavedBodies.outputLine(output.path, bodies.form, bodies.entries.indices.map { (bodies.entries[$0], known ? ranges[$0] : nil) })
-        lock.withLock { found[output.path] = line }
+        add(SavedBodies.outputLine(output.path, bodies.form, bodies.entries.indices.map { (bodies.entries[$0], known ? ranges[$0] : nil) }))
     }
 
     /// Each body's bytes in a feed, in order: escaped text up to `</content>` in Atom, a quoted string in JSON.
@@ -214,11 +254,11 @@ final class BodyPlaces: @unchecked Sendable {
         let opening: [UInt8] = Array((form == .atom ? "<content type=\"html\">" : "\"content_html\": ").utf8)
         var ranges: [Range<Int>] = []
         var i = 0
-        while let start = find(opening, in: bytes, from: i) {
+        while let start = SavedBodies.find(opening, in: bytes, from: i) {
             let from = start + opening.count
             var end = from
             if form == .atom {
-                guard let close = find(Array("</content>".utf8), in: bytes, from: from) else { break }
+                guard let close = SavedBodies.find(Array("</content>".utf8), in: bytes, from: from) else { break }
                 end = close
             } else {
                 guard from < bytes.count, bytes[from] == UInt8(ascii: "\"") else { break }
@@ -231,26 +271,5 @@ final class BodyPlaces: @unchecked Sendable {
             i = end
         }
         return ranges
-    }
-
-    /// Where `needle` next occurs at or after `from`: memchr for its first byte, memcmp for the rest.
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first else { return from <= bytes.count ? from : nil }
-        return bytes.withUnsafeBytes { haystack -> Int? in
-            needle.withUnsafeBytes { n -> Int? in
-                var i = from
-                while i + n.count <= haystack.count {
-                    guard let hit = memchr(haystack.baseAddress! + i, Int32(first), haystack.count - n.count + 1 - i) else { return nil }
-                    let at = haystack.baseAddress!.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(haystack.baseAddress! + at, n.baseAddress!, n.count) == 0 { return at }
-                    i = at + 1
-                }
-                return nil
-            }
-        }
-    }
-
-    func lines() -> [String] {
-        lock.withLock { Array(found.values) }
     }
 }

@@ -188,7 +188,7 @@ private struct SavedText {
 
     /// Where `needle` next occurs at or after `from`.
     func find(_ needle: String, from: Int) -> Int? {
-        BodyPlaces.find(Array(needle.utf8), in: bytes, from: from)
+        SavedBodies.find(Array(needle.utf8), in: bytes, from: from)
     }
 
     func entry(_ contentPath: String) -> BodyFacts? {
@@ -207,15 +207,15 @@ private struct SavedText {
 
     /// The output lines that name any of these content paths, each once.
     func outputLines(showing contentPaths: [String]) -> [Range<Int>] {
-        guard let first = find("\noutput\t", from: 0) else { return [] }
         var starts: Set<Int> = []
         for contentPath in contentPaths {
             let needle = "\t" + SavedBodies.escape(contentPath) + "\t"
-            var from = first
+            var from = 0
             while let found = find(needle, from: from) {
                 var start = found
                 while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
-                starts.insert(start)
+                // Entry lines name content paths too; output and entry lines come in any order after the stamps.
+                if bytes[start...].starts(with: "output\t".utf8) { starts.insert(start) }
                 from = found + 1
             }
         }

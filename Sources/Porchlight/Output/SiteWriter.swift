@@ -265,7 +265,7 @@ final class SiteWriter: @unchecked Sendable {
         func record(_ path: String) -> (record: Record, line: Range<Int>)? {
             let needle = Array((" " + path + "\n").utf8)
             var from = 0
-            while let found = BodyPlaces.find(needle, in: bytes, from: from) {
+            while let found = SavedBodies.find(needle, in: bytes, from: from) {
                 var start = found
                 while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
                 let end = found + needle.count
