@@ -107,9 +107,9 @@ extension SitePlan {
         let feeds = [FeedLink(type: "text/calendar", title: "All events (iCalendar)", url: url("calendar.ics"))]
         func listPage(_ path: String, title: String, intro: String, items: [SiteCalendar.Item], isPast: Bool, icsPath: String) {
             addPage(out, path, "events", title: title, description: intro,
-                    ["intro": .text(intro), "days": .list(dayGroups(items)), "hasDays": .flag(!items.isEmpty), "isPast": .flag(isPast), "filters": filters,
-                     "upcomingURL": .text(url("events/")), "pastURL": .text(url("events/past/")), "calendarURL": .text(url("calendar/")),
-                     "icsURL": .text(url(icsPath)), "webcalURL": .text(webcal(icsPath))], shows: .calendar([]), feeds: feeds)
+                    ["intro": .text(intro), "days": .list(self.dayGroups(items)), "hasDays": .flag(!items.isEmpty), "isPast": .flag(isPast), "filters": filters,
+                     "upcomingURL": .text(self.url("events/")), "pastURL": .text(self.url("events/past/")), "calendarURL": .text(self.url("calendar/")),
+                     "icsURL": .text(self.url(icsPath)), "webcalURL": .text(self.webcal(icsPath))], shows: .calendar([]), feeds: feeds)
         }
         listPage("events/", title: "Upcoming events", intro: "Meet your officers: community events across the city, soonest first.",
                  items: upcoming, isPast: false, icsPath: "calendar.ics")
@@ -123,7 +123,7 @@ extension SitePlan {
         }
         for (index, scheduled) in calendar.events.enumerated() {
             addPage(out, eventPath(scheduled.event), "event", title: scheduled.event.title,
-                    description: scheduled.event.summary ?? "", eventContext(index), shows: .calendar([]),
+                    description: scheduled.event.summary ?? "", self.eventContext(index), shows: .calendar([]),
                     feeds: [FeedLink(type: "text/calendar", title: "\(scheduled.event.title) (iCalendar)", url: url("events/\(scheduled.event.slug).ics"))])
         }
         monthOutputs(out)
@@ -283,10 +283,10 @@ extension SitePlan {
         for (i, m) in months.enumerated() {
             let inMonth = byMonth[m.year * 12 + m.month] ?? []
             let title = "\(ContentDate.monthNames[m.month - 1]) \(m.year)"
-            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", monthContext(i, months, inMonth), shows: .calendar([]),
+            addPage(out, monthPath(m), "month", title: "Calendar: \(title)", description: "Community events in \(title).", self.monthContext(i, months, inMonth), shows: .calendar([]),
                     feeds: [FeedLink(type: "text/calendar", title: "All events (iCalendar)", url: url("calendar.ics"))])
             if m.year == today.year && m.month == today.month {
-                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", monthContext(i, months, inMonth),
+                addPage(out, "calendar/", "month", title: "Calendar: \(title)", description: "Community events this month.", self.monthContext(i, months, inMonth),
                         shows: .calendar([]), index: false)
             }
         }

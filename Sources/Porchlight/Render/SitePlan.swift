@@ -67,7 +67,8 @@ final class OutputCollector {
 }
 
 /// Decides every page of the site and the context each template is given (see docs/templates.md).
-struct SitePlan {
+/// A class: every page's deferred context holds the plan, and a struct of thirty references would be copied into each.
+final class SitePlan {
     private(set) var content: SiteContent
     private(set) var rendered: [String: RenderedEntry]
     let theme: Theme
@@ -141,7 +142,7 @@ struct SitePlan {
 
     /// The plan with new bodies for some entries, made `now`. Each replacement has the address, front matter and summary of
     /// the entry it replaces (see `Builder.quickUpdate`), so lists, summaries and the order of every section stay as they are.
-    mutating func replaceBodies(_ replacements: [RenderedEntry], now: Date, problems: Problems) {
+    func replaceBodies(_ replacements: [RenderedEntry], now: Date, problems: Problems) {
         self.now = now
         self.problems = problems
         for new in replacements {
@@ -282,7 +283,7 @@ struct SitePlan {
             let perPage = section.kind == .posts ? Self.postsPerPage : max(entries.count, 1)
             paginate(section.path, entries, perPage: perPage) { path, chunk, number, pages in
                 page(path, "section", title: number == 1 ? section.title : "\(section.title), page \(number)", description: "",
-                     listContext(["section": sectionValue, "hasEntries": .flag(!chunk.isEmpty)], chunk, pages, number),
+                     self.listContext(["section": sectionValue, "hasEntries": .flag(!chunk.isEmpty)], chunk, pages, number),
                      shows: .entries(chunk), feeds: feeds, lastmod: chunk.first?.entry.date?.dateOnly)
             }
             for i in entries.indices { entryPage(out, section, entries, i, feeds: feeds) }
@@ -299,10 +300,10 @@ struct SitePlan {
              "introHTML": .text(CommonMark.renderInline(firstParagraph(section.intro), options: markdownOptions))]
         }
         page("", "home", title: config.title, description: config.description,
-             ["introHTML": .text(homeIntro), "latest": .list(allPosts.prefix(Self.homeLatest).map(summaryContext)),
+             ["introHTML": .text(homeIntro), "latest": .list(allPosts.prefix(Self.homeLatest).map(self.summaryContext)),
               "hasLatest": .flag(!allPosts.isEmpty), "sections": .list(sectionList), "hasSections": .flag(!sectionList.isEmpty),
-              "districts": districtLinks(), "hasDistricts": .flag(!config.districts.isEmpty),
-              "days": .list(weekDays), "hasDays": .flag(!weekDays.isEmpty), "eventsURL": .text(url("events/"))],
+              "districts": self.districtLinks(), "hasDistricts": .flag(!self.config.districts.isEmpty),
+              "days": .list(weekDays), "hasDays": .flag(!weekDays.isEmpty), "eventsURL": .text(self.url("events/"))],
              shows: .calendar(Array(allPosts.prefix(Self.homeLatest))))
 
         // Tags.
@@ -319,7 +320,7 @@ struct SitePlan {
             let (name, items) = tagged[slug]!
             paginate("tags/\(slug)/", items.sorted(by: Self.newestFirst), perPage: Self.postsPerPage) { path, chunk, number, pages in
                 page(path, "tag", title: number == 1 ? "Tagged “\(name)”" : "Tagged “\(name)”, page \(number)", description: "",
-                     listContext(["tag": ["name": .text(name)], "hasEntries": true], chunk, pages, number),
+                     self.listContext(["tag": ["name": .text(name)], "hasEntries": true], chunk, pages, number),
                      shows: .entries(chunk))
             }
         }
@@ -346,13 +347,13 @@ struct SitePlan {
             let events = dayGroups(Array(calendar.upcoming.filter { calendar.events[$0.event].event.districts.contains(district.slug) }
                 .prefix(Self.upcomingOnDistrictPage)))
             page("districts/\(district.slug)/", "district", title: district.name, description: district.summary,
-                 ["district": .object(districtContext), "entries": .list(items.map(summaryContext)), "hasEntries": .flag(!items.isEmpty),
+                 ["district": .object(districtContext), "entries": .list(items.map(self.summaryContext)), "hasEntries": .flag(!items.isEmpty),
                   "days": .list(events), "hasDays": .flag(!events.isEmpty)], shows: .calendar(Array(items)))
         }
         page("districts/", "districts", title: "Districts", description: "",
-             ["districts": .list(config.districts.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/")),
+             ["districts": .list(self.config.districts.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/")),
                                                           "summaryHTML": .text(CommonMark.renderInline($0.summary, options: markdownOptions))] }),
-              "hasDistricts": .flag(!config.districts.isEmpty)], shows: .entries([]))
+              "hasDistricts": .flag(!self.config.districts.isEmpty)], shows: .entries([]))
 
         // Redirects from old URLs.
         let taken = Set(out.files.map(\.path))
@@ -395,14 +396,14 @@ struct SitePlan {
         let sitemap = out.sitemap
         var sitemapKey = Fingerprint()
         for (path, lastmod) in sitemap { sitemapKey.add(path); sitemapKey.add(lastmod ?? "-") }
-        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { sitemapXML(sitemap) }),
+        out.files.append(SiteOutput(path: "sitemap.xml", body: .text(Deferred { self.sitemapXML(sitemap) }),
                                     key: pageKey(.entries([]), ["sitemap", String(sitemapKey.value)])))
-        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(absURL("sitemap.xml"))\n" }),
+        out.files.append(SiteOutput(path: "robots.txt", body: .text(Deferred { "User-agent: *\nAllow: /\n\nSitemap: \(self.absURL("sitemap.xml"))\n" }),
                                     key: pageKey(.entries([]), ["robots"])))
         // Search shows what lists show of entries, and events with their next dates: a body edit leaves it as it is.
-        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { searchJSON(everything) }),
+        out.files.append(SiteOutput(path: "search.json", body: .text(Deferred { self.searchJSON(everything) }),
                                     key: pageKey(.calendar([]), ["search", String(listingKey)])))
-        page("search/", "search", title: "Search", description: "Search letters, pages and events.", searchContext(everything),
+        page("search/", "search", title: "Search", description: "Search letters, pages and events.", self.searchContext(everything),
              shows: .calendar([]), parameters: [String(listingKey)])
         for (path, data) in theme.assets.sorted(by: { $0.key < $1.key }) {
             out.files.append(SiteOutput(path: "assets/" + path, body: .data(data)))
@@ -432,7 +433,7 @@ struct SitePlan {
 
     /// A page at the top of `Content/`.
     private func topPage(_ out: OutputCollector, _ item: RenderedEntry) {
-        addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": entryContext(item, section: nil)],
+        addPage(out, item.entry.path, "entry", title: item.entry.title, description: item.summary, ["entry": self.entryContext(item, section: nil)],
                 shows: .entries([item]), bodies: ShownBodies(form: .html, entries: [item.entry.contentPath]))
     }
 
@@ -679,12 +680,12 @@ struct SitePlan {
         let bodies = shown.filter { $0.entry.date != nil }.map(\.entry.contentPath)
         return [
             SiteOutput(path: section.path + "feed.xml", body: .text(Deferred { Feeds.atom(
-                title: title, pageURL: absURL(section.path), feedURL: absURL(section.path + "feed.xml"), baseURL: config.baseURL,
-                language: config.language, updated: updated, items: items) }), key: pageKey(.entries(shown), ["atom", section.path]),
+                title: title, pageURL: self.absURL(section.path), feedURL: self.absURL(section.path + "feed.xml"), baseURL: self.config.baseURL,
+                language: self.config.language, updated: updated, items: items) }), key: pageKey(.entries(shown), ["atom", section.path]),
                        bodies: ShownBodies(form: .atom, entries: bodies)),
             SiteOutput(path: section.path + "feed.json", body: .text(Deferred { Feeds.json(
-                title: title, description: config.description, pageURL: absURL(section.path),
-                feedURL: absURL(section.path + "feed.json"), language: config.language, items: items) }), key: pageKey(.entries(shown), ["json", section.path]),
+                title: title, description: self.config.description, pageURL: self.absURL(section.path),
+                feedURL: self.absURL(section.path + "feed.json"), language: self.config.language, items: items) }), key: pageKey(.entries(shown), ["json", section.path]),
                        bodies: ShownBodies(form: .json, entries: bodies)),
         ]
     }
