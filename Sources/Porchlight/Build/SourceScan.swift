@@ -31,7 +31,7 @@ struct SourceScan {
         for folder in ["Content", "Templates"] {
             let root = options.siteFolder.appendingPathComponent(folder).path
             f.add(folder)
-            for (path, stamp) in ContentLoader.listFiles(URL(fileURLWithPath: root), withInfo: true) {
+            for (path, stamp) in ContentLoader.listFilesWithStamps(URL(fileURLWithPath: root)) {
                 files.append(File(path: folder + "/" + path, stamp: stamp.flatMap { $0.isOlder(than: startedAt, by: options.settle) ? $0 : nil }))
             }
         }
