@@ -54,8 +54,11 @@ public enum Builder {
         let clock = PhaseClock()
         let scan = write && options.cache == nil && options.previous == nil ? SourceScan(options, startedAt: .now) : nil
         clock.mark("scan sources")
-        if let key = scan?.key, let record = UpToDate.read(for: options, sources: key) { return record.report }
-        if let scan, let report = spliceUpdate(options, scan: scan) { return report }
+        let record = scan.flatMap { _ in UpToDate.current(for: options) }
+        if let scan, let record {
+            if record.describes(options, sources: scan.key) { return record.report }
+            if let report = spliceUpdate(options, scan: scan, record: record) { return report }
+        }
         // Where bodies sat in the files of the last build, for the files this one keeps.
         let previousPlaces = scan.map { _ in SavedBodies.outputLines(for: options) }
         if write {

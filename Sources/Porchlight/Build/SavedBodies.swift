@@ -36,24 +36,13 @@ enum SavedBodies {
         unlink(file(for: options.output).path)
     }
 
-    static func fileLine(_ file: SourceScan.File) -> String {
-        var bytes: [UInt8] = []
-        appendFileLine(file, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// `file <stamp's numbers in hex, split by commas, or -> <path>`, as bytes: ten thousand of them are compared before a splice.
     static func appendFileLine(_ file: SourceScan.File, to bytes: inout [UInt8]) {
         bytes += "file\t".utf8
         if let stamp = file.stamp {
             for (i, number) in stamp.numbers.enumerated() {
                 if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                var shift = 60
-                while shift > 0, (number >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-                while shift >= 0 {
-                    bytes.append(hexDigits[Int((number >> UInt64(shift)) & 0xF)])
-                    shift -= 4
-                }
+                bytes.appendHex(number)
             }
         } else {
             bytes.append(UInt8(ascii: "-"))
@@ -63,7 +52,6 @@ enum SavedBodies {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// An output's line: its path, its form, then each body's content path, offset (- when not known) and length.
     static func outputLine(_ path: String, _ form: ShownBodies.Form, _ places: [(contentPath: String, range: Range<Int>?)]) -> String {

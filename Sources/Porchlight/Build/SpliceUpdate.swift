@@ -6,9 +6,9 @@ extension Builder {
     /// in the files the last build wrote (its page and feeds) and builds nothing else: the bytes a full build would write,
     /// in a few milliseconds. Nil for any other change, or when the last build left no record (see `SavedBodies`); the
     /// caller then builds the site, which reports every problem as usual.
-    static func spliceUpdate(_ options: BuildOptions, scan: SourceScan) -> BuildReport? {
-        guard let optionsKey = scan.optionsKey, let record = UpToDate.current(for: options),
-              let data = readWholeFile(atPath: SavedBodies.file(for: options.output).path) else { return nil }
+    /// `record` is the last build's, current at `options.now`.
+    static func spliceUpdate(_ options: BuildOptions, scan: SourceScan, record: UpToDate) -> BuildReport? {
+        guard let optionsKey = scan.optionsKey, let data = readWholeFile(atPath: SavedBodies.file(for: options.output).path) else { return nil }
         let clock = PhaseClock()
         let saved = SavedText(data)
         guard saved.line(at: 0).elementsEqual(SavedBodies.header.utf8.dropLast()) else { return nil }
@@ -121,7 +121,9 @@ extension Builder {
             let record = SiteWriter.Record(key: 0, inputs: 0, content: SiteWriter.hash(new), size: new.count)
             if record.content != recorded.content || record.size != recorded.size { filesChanged += 1 }
             files.append((output.path, new))
-            manifestLines.append((line, SiteWriter.manifestLine(output.path, record)))
+            var manifestLine: [UInt8] = []
+            SiteWriter.appendManifestLine(output.path, record, to: &manifestLine)
+            manifestLines.append((line, manifestLine))
             replacedLines.append((output.lines, SavedBodies.outputLine(output.path, output.form, places)))
         }
 

@@ -241,14 +241,14 @@ final class SiteWriter: @unchecked Sendable {
 
     static let manifestHeader = "porchlight manifest 3\n"
 
-    /// One manifest line, as `writeManifest` writes them.
-    static func manifestLine(_ path: String, _ r: Record) -> [UInt8] {
-        var bytes: [UInt8] = []
+    /// One manifest line: `key inputs content size path`, the numbers in hex.
+    static func appendManifestLine(_ path: String, _ r: Record, to bytes: inout [UInt8]) {
         for value in [r.key, r.inputs, r.content, UInt64(r.size)] {
-            bytes += String(value, radix: 16).utf8
+            bytes.appendHex(value)
             bytes.append(UInt8(ascii: " "))
         }
-        return bytes + path.utf8 + [UInt8(ascii: "\n")]
+        bytes += path.utf8
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// A finished build's manifest as its bytes, for changing a few lines of thousands without reading the others.
@@ -296,22 +296,8 @@ final class SiteWriter: @unchecked Sendable {
     private func writeManifest() throws {
         var bytes = Array(Self.manifestHeader.utf8)
         bytes.reserveCapacity(manifest.count * 120)
-        let digits = Array("0123456789abcdef".utf8)
-        func hex(_ value: UInt64) {
-            var shift = 60
-            while shift > 0, (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-            while shift >= 0 {
-                bytes.append(digits[Int((value >> UInt64(shift)) & 0xF)])
-                shift -= 4
-            }
-            bytes.append(UInt8(ascii: " "))
-        }
         // In no particular order: sorting thirteen thousand paths took longer than writing them.
-        for (path, r) in manifest {
-            hex(r.key); hex(r.inputs); hex(r.content); hex(UInt64(r.size))
-            bytes.append(contentsOf: path.utf8)
-            bytes.append(UInt8(ascii: "\n"))
-        }
+        for (path, record) in manifest { Self.appendManifestLine(path, record, to: &bytes) }
         try Self.writeFile(manifestFile.path, Data(bytes))
     }
 
@@ -406,3 +392,17 @@ final class SiteWriter: @unchecked Sendable {
         if !inPlace { try? FileManager.default.removeItem(at: root) }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// A number in lowercase hex without leading zeros, as the manifest and the saved bodies write them.
+    mutating func appendHex(_ value: UInt64) {
+        var shift = 60
+        while shift > 0, (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+        while shift >= 0 {
+            append(hexDigits[Int((value >> UInt64(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
