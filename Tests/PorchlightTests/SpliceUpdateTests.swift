@@ -8,11 +8,10 @@ struct SpliceUpdateTests {
     let fm = FileManager.default
 
     /// The good site built once into `out`, with file stamps trusted at once.
-    func builtSite(_ name: String, templates: [String: String] = [:]) throws -> (work: URL, site: URL, options: BuildOptions) {
+    /// `files`: paths below the site folder and their text, written over the good site's before it is built.
+    func builtSite(_ name: String, files: [String: String] = [:]) throws -> (work: URL, site: URL, options: BuildOptions) {
         let (work, site) = try copyOfGoodSite(name)
-        for (name, text) in templates {
-            try text.write(to: site.appendingPathComponent("Templates/\(name).mustache"), atomically: true, encoding: .utf8)
-        }
+        for (path, text) in files { try text.write(to: site.appendingPathComponent(path), atomically: true, encoding: .utf8) }
         var options = BuildOptions(siteFolder: site, output: work.appendingPathComponent("out"), now: testNow)
         options.settle = 0
         let first = Builder.build(options)
@@ -102,8 +101,61 @@ struct SpliceUpdateTests {
 
     @Test func aThemeShowingTheBodyTwiceBuildsTheSite() throws {
         let twice = DefaultTheme.templates["entry"]!.replacingOccurrences(of: "{{{entry.bodyHTML}}}", with: "{{{entry.bodyHTML}}}<hr>{{{entry.bodyHTML}}}")
-        let (work, site, options) = try builtSite("splice-twice", templates: ["entry": twice])
+        let (work, site, options) = try builtSite("splice-twice", files: ["Templates/entry.mustache": twice])
         defer { try? fm.removeItem(at: work) }
+        try edit(site, "Content/about.md") { $0 + "\nNew words.\n" }
+        #expect(try buildAndCompare(options, work: work).spliced == 0)
+    }
+
+    /// The body also shown escaped, or inside an indented partial (where an empty body has no place of its own).
+    @Test(arguments: [
+        ["Templates/entry.mustache": DefaultTheme.templates["entry"]!.replacingOccurrences(
+            of: "{{{entry.bodyHTML}}}", with: "{{{entry.bodyHTML}}}<template>{{entry.bodyHTML}}</template>")],
+        ["Templates/entry.mustache": DefaultTheme.templates["entry"]!.replacingOccurrences(of: "{{{entry.bodyHTML}}}", with: "  {{> prose}}"),
+         "Templates/prose.mustache": "{{{entry.bodyHTML}}}\n", "Content/about.md": "---\ntitle: About this site\nsummary: Who we are.\n---\n"],
+    ])
+    func aBodyShownAnyOtherWayBuildsTheSite(files: [String: String]) throws {
+        let (work, site, options) = try builtSite("splice-other-way", files: files)
+        defer { try? fm.removeItem(at: work) }
+        try edit(site, "Content/about.md") { $0 + "\nNew words.\n\nAnd more.\n" }
+        #expect(try buildAndCompare(options, work: work).spliced == 0)
+    }
+
+    /// Front matter closed on the file's last line, without a newline: text added runs on from the closing line.
+    @Test func textAfterAnUnendedClosingLineIsNotABody() throws {
+        let (work, site, options) = try builtSite("splice-unended", files: ["Content/about.md": "---\ntitle: About this site\nsummary: Who we are.\n---"])
+        defer { try? fm.removeItem(at: work) }
+        try edit(site, "Content/about.md") { $0 + "Hello there.\n" }
+        let report = Builder.build(options)
+        #expect(!report.succeeded && report.spliced == 0)
+        #expect(describe(report).contains("Content/about.md:1:1: error: the front matter is not closed"))
+    }
+
+    @Test func aRecordWithALineTakenOutIsNotTrusted() throws {
+        let (work, site, options) = try builtSite("splice-damaged")
+        defer { try? fm.removeItem(at: work) }
+        let record = SavedBodies.file(for: options.output)
+        let lines = try String(contentsOf: record, encoding: .utf8).components(separatedBy: "\n")
+        try lines.filter { !$0.hasPrefix("output\tletters/feed.json") }.joined(separator: "\n").write(to: record, atomically: true, encoding: .utf8)
+        try edit(site, "Content/letters/2026-06-01-summer.md") { $0 + "\nMore about summer.\n" }
+        #expect(try buildAndCompare(options, work: work).spliced == 0)
+    }
+
+    @Test func aBodySavedUnchangedLeavesItsFilesAlone() throws {
+        let (work, site, options) = try builtSite("splice-touch")
+        defer { try? fm.removeItem(at: work) }
+        let page = options.output.appendingPathComponent("letters/summer/index.html").path
+        let before = try fm.attributesOfItem(atPath: page)[.modificationDate] as? Date
+        try edit(site, "Content/letters/2026-06-01-summer.md") { $0 }
+        let report = try buildAndCompare(options, work: work)
+        #expect(report.spliced == 1 && report.filesChanged == 0)
+        #expect(try fm.attributesOfItem(atPath: page)[.modificationDate] as? Date == before)
+    }
+
+    @Test func aPageDeletedByHandIsBuiltAgain() throws {
+        let (work, site, options) = try builtSite("splice-deleted")
+        defer { try? fm.removeItem(at: work) }
+        try fm.removeItem(at: options.output.appendingPathComponent("programs/index.html"))
         try edit(site, "Content/about.md") { $0 + "\nNew words.\n" }
         #expect(try buildAndCompare(options, work: work).spliced == 0)
     }

@@ -22,8 +22,10 @@ struct BodyFacts: Sendable {
 ///     file <stamp, or - to read again> <path>           every source file, in the order `SourceScan` lists them
 ///     entry <content path> <front length> <front hash> <summary hash or -> <anchors hash> [<url> <=new URL or ->]…
 ///     output <path> <form> [<content path> <offset or -> <length>]…
+///     end <length of everything before this line>
 ///
-/// Entry and output lines follow the stamps in any order, as the build's threads write them.
+/// Entry and output lines follow the stamps in any order, as the build's threads write them. The last line's length
+/// tells a record cut short or with lines taken out from a whole one.
 enum SavedBodies {
     static let header = "porchlight bodies 1\n"
 
@@ -63,6 +65,8 @@ enum SavedBodies {
     }
 
     static func hex(_ value: UInt64) -> String { String(value, radix: 16) }
+
+    static func endLine(length: Int) -> String { "end\t\(length)\n" }
 
     /// Where `needle` next occurs at or after `from`: memchr for its first byte, memcmp for the rest.
     static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
@@ -128,6 +132,8 @@ final class SavedBodiesWriter: @unchecked Sendable {
     private let path: String, temporary: String
     private var buffer: [UInt8] = []
     private var failed = false, closed = false
+    /// Bytes handed to the file so far.
+    private var written = 0
     private let previous: [String: Substring]
 
     init?(options: BuildOptions, scan: SourceScan, markdownOptions: CommonMark.Options, previous: [String: Substring]) {
@@ -172,6 +178,7 @@ final class SavedBodiesWriter: @unchecked Sendable {
     @discardableResult
     func finish() -> Bool {
         lock.withLock {
+            buffer += SavedBodies.endLine(length: written + buffer.count).utf8
             flush()
             closed = true
             let ok = close(fd) == 0 && !failed && rename(temporary, path) == 0
@@ -198,6 +205,7 @@ final class SavedBodiesWriter: @unchecked Sendable {
 
     /// Called with the lock held (or before the writer is shared).
     private func flush() {
+        written += buffer.count
         buffer.withUnsafeBytes { bytes in
             var done = 0
             while done < bytes.count, !failed {
@@ -213,7 +221,7 @@ final class SavedBodiesWriter: @unchecked Sendable {
     func rendered(_ output: SiteOutput, _ data: Data, marks: [Int], body: String) {
         guard let bodies = output.bodies, let contentPath = bodies.entries.first else { return }
         var range: Range<Int>?
-        if marks.count == 1, bodies.entries.count == 1 {
+        if marks.count == 1, marks[0] >= 0, bodies.entries.count == 1 {
             // An indented partial may have moved the body after it was marked, or changed its lines: then no place is known.
             let candidate = marks[0]..<marks[0] + body.utf8.count
             if candidate.upperBound <= data.count, Self.bytes(of: data, at: candidate, are: body) { range = candidate }

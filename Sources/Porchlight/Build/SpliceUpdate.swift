@@ -10,6 +10,9 @@ extension Builder {
     static func spliceUpdate(_ options: BuildOptions, scan: SourceScan, record: UpToDate) -> BuildReport? {
         guard let optionsKey = scan.optionsKey, let data = readWholeFile(atPath: SavedBodies.file(for: options.output).path) else { return nil }
         let clock = PhaseClock()
+        // A whole record ends with a line giving the length of what comes before it.
+        guard let endStart = data.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }),
+              data[endStart...].elementsEqual(SavedBodies.endLine(length: endStart).utf8) else { return nil }
         let saved = SavedText(data)
         guard saved.line(at: 0).elementsEqual(SavedBodies.header.utf8.dropLast()) else { return nil }
         var at = SavedBodies.header.utf8.count
@@ -49,7 +52,9 @@ extension Builder {
             guard let facts = saved.entry(contentPath),
                   case let .success(file) = SourceFile.read(atPath: options.siteFolder.path + "/" + path, displayPath: path),
                   file.text.utf8.count >= facts.frontLength,
-                  Fingerprint.of([String(decoding: file.text.utf8.prefix(facts.frontLength), as: UTF8.self)]) == facts.frontHash else { return nil }
+                  Fingerprint.of([String(decoding: file.text.utf8.prefix(facts.frontLength), as: UTF8.self)]) == facts.frontHash,
+                  // Front matter closed at the very end of the file: more text could run on from its closing line.
+                  file.text.utf8.prefix(facts.frontLength).last == 0x0A else { return nil }
             let body = file.text[file.text.utf8.index(file.text.startIndex, offsetBy: facts.frontLength)...]
             let answers = Dictionary(facts.links.map { ($0.url, $0.to) }, uniquingKeysWith: { first, _ in first })
             var unknownLink = false
@@ -82,12 +87,14 @@ extension Builder {
             }
             outputs.append((line, SavedBodies.unescape(fields[1]), form, places))
         }
-        let shown = Set(outputs.flatMap { $0.places.map(\.contentPath) })
-        guard bodies.keys.allSatisfy(shown.contains) else { return nil }
+        // Each body has its page.
+        let pages = outputs.filter { $0.form == .html }.flatMap { $0.places.map(\.contentPath) }
+        guard pages.count == bodies.count, Set(pages) == Set(bodies.keys) else { return nil }
         clock.mark("render the changed bodies")
 
-        // Every new file is made before anything is written, so a refusal changes nothing.
-        guard let manifest = SiteWriter.ManifestText(output: options.output) else { return nil }
+        // Every new file is made before anything is written, so a refusal changes nothing; a page deleted or cut short by
+        // hand since the last build needs a build of the site, as with no change at all.
+        guard let manifest = SiteWriter.ManifestText(output: options.output), manifest.filesAreIntact(in: options.output) else { return nil }
         var files: [(path: String, data: Data)] = []
         var manifestLines: [(Range<Int>, [UInt8])] = []
         var filesChanged = 0
@@ -117,9 +124,11 @@ extension Builder {
                 copied = range.upperBound
             }
             new.append(old[copied...])
+            // A body saved unchanged leaves its files alone, their times too (rsync and deploys skip them).
+            guard new != old else { continue }
             // Its key and inputs are not known without the site, so the next full build renders it again (and keeps it if the same).
             let record = SiteWriter.Record(key: 0, inputs: 0, content: SiteWriter.hash(new), size: new.count)
-            if record.content != recorded.content || record.size != recorded.size { filesChanged += 1 }
+            filesChanged += 1
             files.append((output.path, new))
             var manifestLine: [UInt8] = []
             SiteWriter.appendManifestLine(output.path, record, to: &manifestLine)
@@ -148,7 +157,8 @@ extension Builder {
             bytes += line.utf8
             copied = range.upperBound
         }
-        bytes += saved.bytes[copied...]
+        bytes += saved.bytes[copied..<endStart]
+        bytes += SavedBodies.endLine(length: bytes.count).utf8
         SiteWriter.replaceFile(SavedBodies.file(for: options.output).path, Data(bytes))
 
         var report = record.report

@@ -37,13 +37,7 @@ struct UpToDate: Codable {
 
     /// Every file the manifest lists is still there with its size, so a page deleted or cut short by hand is built again.
     private static func outputIsIntact(_ output: URL) -> Bool {
-        let manifest = SiteWriter.readManifest(SiteWriter.manifestFile(for: output))
-        guard !manifest.isEmpty else { return false }
-        let root = output.path + "/"
-        return manifest.allSatisfy { path, record in
-            var info = stat()
-            return stat(root + path, &info) == 0 && Int(info.st_size) == record.size
-        }
+        SiteWriter.ManifestText(output: output)?.filesAreIntact(in: output) ?? false
     }
 
     /// Forgets the record before a build changes anything, so a build that stops halfway cannot be taken as done.

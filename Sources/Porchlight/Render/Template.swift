@@ -311,8 +311,8 @@ struct TemplateLibrary: Sendable {
         render(name, context, marking: nil).data
     }
 
-    /// The page's bytes, and where each unescaped `{{{…}}}` whose text is `marked` began, so a later build can put
-    /// other text in its place (see `SavedBodies`).
+    /// The page's bytes, and where each `{{{…}}}` whose text is `marked` began (-1 for one escaped or indented), so a
+    /// later build can put other text in its place (see `SavedBodies`).
     func render(_ name: String, _ context: TemplateValue, marking marked: String?) -> (data: Data, marks: [Int]) {
         var output = RenderOutput(capacity: 32_768)
         output.marked = marked
@@ -338,7 +338,7 @@ struct TemplateLibrary: Sendable {
             case let .variable(path, escaped):
                 guard let value = lookup(path, in: template, stack) else { break }
                 switch consume value {
-                case let .text(text): escaped ? output.appendEscaped(text) : output.appendRaw(text)
+                case let .text(text): output.append(text, escaped: escaped, indented: !indentation.isEmpty)
                 case let .number(number): output.append(String(number))
                 case let .flag(flag): output.append(flag ? "true" : "false")
                 case .list, .object: break
@@ -443,13 +443,14 @@ private struct RenderOutput: ~Copyable {
         Self.withUTF8(text) { append($0) }
     }
 
-    /// Text the template asked for unescaped; the same bytes as `marked` leave a mark where they start.
+    /// A variable's text. The same bytes as `marked`, written unescaped outside any indented partial, leave a mark where
+    /// they start; written any other way, a mark that no place can be (-1), so the caller knows no single place holds them.
     var marked: String?
     private(set) var marks: [Int] = []
 
-    mutating func appendRaw(_ text: String) {
-        if let marked, marked.utf8.count == text.utf8.count, Self.sameBytes(marked, text) { marks.append(count) }
-        append(text)
+    mutating func append(_ text: String, escaped: Bool, indented: Bool) {
+        if let marked, marked.utf8.count == text.utf8.count, Self.sameBytes(marked, text) { marks.append(escaped || indented ? -1 : count) }
+        escaped ? appendEscaped(text) : append(text)
     }
 
     /// memcmp on the two strings' bytes: a letter's body is compared on every page that shows it.
