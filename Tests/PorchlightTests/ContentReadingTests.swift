@@ -120,10 +120,23 @@ struct ContentReadingTests {
         #expect(fd >= 0)
         close(fd)
         #expect(ContentLoader.listFiles(folder) == ["#dir/in.md", "Zed.md", "a/z.md", "b.md", "d~/in.md", "real/r.md", "é.md"])
-        // A folder that is itself a link lists nothing, as FileManager's enumerator did.
-        #expect(ContentLoader.listFiles(folder.appendingPathComponent("linkdir")).isEmpty)
+        // A folder that is itself a link lists what it links to (Content/ may be kept elsewhere).
+        #expect(ContentLoader.listFiles(folder.appendingPathComponent("linkdir")) == ["r.md"])
         #expect(ContentLoader.listFiles(folder.appendingPathComponent("b.md")).isEmpty)
         #expect(ContentLoader.listFiles(site.url.appendingPathComponent("none")).isEmpty)
+    }
+
+    @Test func aContentFolderThatIsALinkBuildsTheSameSite() throws {
+        let (work, site) = try copyOfGoodSite("linked-content")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let linked = work.appendingPathComponent("linked")
+        try FileManager.default.createDirectory(at: linked, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: linked.appendingPathComponent("Content"), withDestinationURL: site.appendingPathComponent("Content"))
+        try FileManager.default.createSymbolicLink(at: linked.appendingPathComponent("Templates"), withDestinationURL: site.appendingPathComponent("Templates"))
+        let direct = Builder.build(BuildOptions(siteFolder: site, output: work.appendingPathComponent("a"), now: testNow))
+        let viaLink = Builder.build(BuildOptions(siteFolder: linked, output: work.appendingPathComponent("b"), now: testNow))
+        #expect(direct.succeeded && viaLink.succeeded)
+        #expect(viaLink.pagesWritten == direct.pagesWritten && viaLink.filesWritten == direct.filesWritten)
     }
 
     // MARK: Bodies left on disk

@@ -229,7 +229,7 @@ enum ContentLoader {
     }
 
     /// Every file below a folder, relative to it, sorted; hidden files and editor droppings left out.
-    /// Symbolic links are neither listed nor followed, and a folder that is itself a link lists nothing (as FileManager's enumerator did).
+    /// Symbolic links inside are neither listed nor followed; the folder itself may be one.
     static func listFiles(_ folder: URL) -> [String] {
         var folders: [(fd: Int32, path: String)]? = nil
         return list(folder, folders: &folders).map(\.path)
@@ -260,7 +260,8 @@ enum ContentLoader {
     private static func list(_ folder: URL, folders: inout [(fd: Int32, path: String)]?) -> [(path: String, name: String, folder: Int)] {
         let root = folder.path
         var info = stat()
-        guard lstat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return [] }
+        // The folder itself may be a link (a Content/ kept elsewhere); links inside it are neither listed nor followed.
+        guard stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return [] }
         var out: [(path: String, name: String, folder: Int)] = []
         walk(root, relative: "", folders: &folders, into: &out)
         return out.sorted { $0.path < $1.path }
