@@ -52,11 +52,14 @@ public enum Builder {
         // A plain `build` first asks whether anything changed since the last one, and whether only the words of some
         // letters did; the preview server has its cache.
         let clock = PhaseClock()
-        let scan = write && options.cache == nil && options.previous == nil ? SourceScan(options, startedAt: .now) : nil
+        let plain = write && options.cache == nil && options.previous == nil
+        let record = plain ? UpToDate.current(for: options) : nil
+        // Both ways out need the last output whole; its files are checked while the sources are scanned.
+        let intact = record.map { _ in InBackground { UpToDate.outputIsIntact(options.output) } }
+        let scan = plain ? SourceScan(options, startedAt: .now) : nil
         clock.mark("scan sources")
-        let record = scan.flatMap { _ in UpToDate.current(for: options) }
-        if let scan, let record {
-            if record.describes(options, sources: scan.key) { return record.report }
+        if let scan, let record, let intact, intact.value {
+            if record.sources != nil, record.sources == scan.key { return record.report }
             if let report = spliceUpdate(options, scan: scan, record: record) { return report }
         }
         // Where bodies sat in the files of the last build, for the files this one keeps.

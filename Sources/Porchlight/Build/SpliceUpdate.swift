@@ -6,7 +6,8 @@ extension Builder {
     /// in the files the last build wrote (its page and feeds) and builds nothing else: the bytes a full build would write,
     /// in a few milliseconds. Nil for any other change, or when the last build left no record (see `SavedBodies`); the
     /// caller then builds the site, which reports every problem as usual.
-    /// `record` is the last build's, current at `options.now`.
+    /// `record` is the last build's, current at `options.now`, and every file it wrote is still there as written (a page
+    /// deleted or cut short by hand needs a build of the site, as with no change at all).
     static func spliceUpdate(_ options: BuildOptions, scan: SourceScan, record: UpToDate) -> BuildReport? {
         guard let optionsKey = scan.optionsKey, let data = readWholeFile(atPath: SavedBodies.file(for: options.output).path) else { return nil }
         let clock = PhaseClock()
@@ -92,9 +93,8 @@ extension Builder {
         guard pages.count == bodies.count, Set(pages) == Set(bodies.keys) else { return nil }
         clock.mark("render the changed bodies")
 
-        // Every new file is made before anything is written, so a refusal changes nothing; a page deleted or cut short by
-        // hand since the last build needs a build of the site, as with no change at all.
-        guard let manifest = SiteWriter.ManifestText(output: options.output), manifest.filesAreIntact(in: options.output) else { return nil }
+        // Every new file is made before anything is written, so a refusal changes nothing.
+        guard let manifest = SiteWriter.ManifestText(output: options.output) else { return nil }
         var files: [(path: String, data: Data)] = []
         var manifestLines: [(Range<Int>, [UInt8])] = []
         var filesChanged = 0

@@ -36,7 +36,7 @@ struct UpToDate: Codable {
     }
 
     /// Every file the manifest lists is still there with its size, so a page deleted or cut short by hand is built again.
-    private static func outputIsIntact(_ output: URL) -> Bool {
+    static func outputIsIntact(_ output: URL) -> Bool {
         SiteWriter.ManifestText(output: output)?.filesAreIntact(in: output) ?? false
     }
 

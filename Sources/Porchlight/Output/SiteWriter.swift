@@ -298,12 +298,15 @@ final class SiteWriter: @unchecked Sendable {
                 files.append((String(decoding: bytes[start..<i], as: UTF8.self), size))
                 i += 1
             }
-            guard !files.isEmpty else { return false }
-            let root = output.path + "/", shared = UncheckedSendable(files), chunk = 1024
+            // Asked by path below the open output folder: the kernel walks three names, not the whole path, per file.
+            let root = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard !files.isEmpty, root >= 0 else { return false }
+            defer { close(root) }
+            let shared = UncheckedSendable(files), chunk = 1024
             return !Array(stride(from: 0, to: files.count, by: chunk)).parallelMap { start in
                 shared.value[start..<min(start + chunk, shared.value.count)].allSatisfy { file in
                     var info = stat()
-                    return stat(root + file.path, &info) == 0 && Int(info.st_size) == file.size
+                    return fstatat(root, file.path, &info, 0) == 0 && Int(info.st_size) == file.size
                 }
             }.contains(false)
         }
