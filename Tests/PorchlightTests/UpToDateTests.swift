@@ -14,8 +14,8 @@ struct UpToDateTests {
     }
 
     func recordIsUsable(_ options: BuildOptions) -> Bool {
-        guard let key = SourceScan(options, startedAt: .now).key else { return false }
-        return UpToDate.read(for: options, sources: key) != nil
+        guard let record = UpToDate.current(for: options) else { return false }
+        return record.matches(sources: SourceScan(options, startedAt: .now).key) && UpToDate.outputIsIntact(options.output)
     }
 
     @Test func aSecondBuildWithNothingChangedReportsTheFirst() throws {

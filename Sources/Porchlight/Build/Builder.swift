@@ -59,7 +59,7 @@ public enum Builder {
         let scan = plain ? SourceScan(options, startedAt: .now) : nil
         clock.mark("scan sources")
         if let scan, let record, let intact, intact.value {
-            if record.sources != nil, record.sources == scan.key { return record.report }
+            if record.matches(sources: scan.key) { return record.report }
             if let report = spliceUpdate(options, scan: scan, record: record) { return report }
         }
         // Where bodies sat in the files of the last build, for the files this one keeps.

@@ -16,15 +16,9 @@ struct UpToDate: Codable {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).uptodate")
     }
 
-    /// The last build's record, when it still describes the output: same sources, and `now` within its time.
-    static func read(for options: BuildOptions, sources: UInt64) -> UpToDate? {
-        guard let record = current(for: options), record.describes(options, sources: sources) else { return nil }
-        return record
-    }
-
-    /// Whether the output is what this record's build made of these sources.
-    func describes(_ options: BuildOptions, sources: UInt64?) -> Bool {
-        sources != nil && self.sources == sources && Self.outputIsIntact(options.output)
+    /// Whether the record was made from these sources (nil: some stamp could not be trusted).
+    func matches(sources: UInt64?) -> Bool {
+        sources != nil && self.sources == sources
     }
 
     /// The last build's record when `now` is within its time, whatever changed since.
