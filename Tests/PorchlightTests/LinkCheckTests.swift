@@ -31,7 +31,8 @@ struct LinkCheckTests {
         #expect(!page.contains("our desk</a>"))
     }
 
-    /// A build keeps no letter's Markdown after it is rendered; intros, rendered later, still check links to their headings.
+    /// A build keeps no letter's Markdown in memory (it reads each file again to render it); intros, rendered later,
+    /// still check links to the letters' headings.
     @Test func introsCheckHeadingsOfLettersWhoseTextIsLetGo() throws {
         let (report, site) = try build([
             "Content/site.yml": minimalSiteYML + "unsafeHTML: true\n",
