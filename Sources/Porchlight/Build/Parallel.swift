@@ -13,13 +13,19 @@ extension Array where Element: Sendable {
     }
 }
 
-/// One slot per index; each index is written by exactly one iteration, so no lock is needed.
+/// One slot per index; each index is written by exactly one iteration, so no lock is needed. The slots are memory this
+/// owns, never an Array: an Array's mutating access from two threads races on its buffer (it may copy it under a write).
 private final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = value }
+    private let slots: UnsafeMutableBufferPointer<T?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
     }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+    func set(_ index: Int, _ value: T) { slots[index] = value }
     func values() -> [T] { slots.map { $0! } }
 }
 
