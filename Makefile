@@ -3,7 +3,7 @@ SWIFT ?= swift
 NOW ?= 2026-11-21T12:00:00-06:00
 DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/ /search/
 
-.PHONY: demo test unit race judge bench bench-growth clibs theme fixtures clean
+.PHONY: demo test unit race asan judge bench bench-growth clibs theme fixtures clean
 
 ## Build the demo site into Public/ (installs libcmark-dev and libjemalloc-dev when missing).
 demo: clibs
@@ -30,6 +30,10 @@ unit: clibs
 ## The Swift tests under ThreadSanitizer, which fails them on any data race (the build renders and writes on all cores).
 race: clibs
 	PORCHLIGHT_SYSTEM_MALLOC=1 TSAN_OPTIONS=halt_on_error=0 $(SWIFT) test --sanitize=thread --build-path .build-tsan
+
+## The Swift tests under AddressSanitizer, which fails them on any read or write outside memory they own.
+asan: clibs
+	PORCHLIGHT_SYSTEM_MALLOC=1 ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --build-path .build-asan
 
 ## Porchlight against Hugo on the yardstick corpus (see BENCHMARKS.md).
 bench: clibs

@@ -42,7 +42,7 @@ let package = Package(
             ],
             // jemalloc in place of glibc's malloc: builds hold many small objects on all cores, and glibc's malloc
             // slows down as its heap fragments (half the time of a 100,000-letter build; see BENCHMARKS.md).
-            // Not under a sanitizer (`make race`), which brings its own malloc.
+            // Not under a sanitizer (`make race`, `make asan`), which brings its own malloc.
             linkerSettings: Context.environment["PORCHLIGHT_SYSTEM_MALLOC"] == nil ? [.linkedLibrary("jemalloc", .when(platforms: [.linux]))] : []
         ),
         .testTarget(

@@ -126,6 +126,16 @@ struct ContentReadingTests {
         #expect(ContentLoader.listFiles(site.url.appendingPathComponent("none")).isEmpty)
     }
 
+    /// More names than one read of the folder holds: each name is read where readdir put it, never past it (`make asan`
+    /// reported reading a whole `dirent` from the last, shorter entry of a full buffer).
+    @Test func listsAFolderOfAThousandFiles() throws {
+        let names = (0..<1_000).map { String(format: "%04d-a-letter-with-a-long-name-like-a-real-one.md", $0) }
+        let site = try TempSite(Dictionary(uniqueKeysWithValues: names.map { ("C/" + $0, "") }))
+        defer { site.remove() }
+        #expect(ContentLoader.listFiles(site.url.appendingPathComponent("C")) == names)
+        #expect(ContentLoader.listFilesWithStamps(site.url.appendingPathComponent("C")).map(\.path) == names)
+    }
+
     @Test func aContentFolderThatIsALinkBuildsTheSameSite() throws {
         let (work, site) = try copyOfGoodSite("linked-content")
         defer { try? FileManager.default.removeItem(at: work) }

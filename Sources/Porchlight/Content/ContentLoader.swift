@@ -267,6 +267,12 @@ enum ContentLoader {
         return out.sorted { $0.path < $1.path }
     }
 
+    /// The entry's name where readdir put it: an entry is only as long as its name, so copying `d_name` (a 256-byte
+    /// tuple) would read past the last entry of readdir's buffer.
+    private static func name(of entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar> {
+        (UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!).assumingMemoryBound(to: CChar.self)
+    }
+
     /// A plain readdir walk: FileManager's enumerator and URL resource values cost more than reading the files.
     private static func walk(_ folder: String, relative: String, folders: inout [(fd: Int32, path: String)]?,
                              into out: inout [(path: String, name: String, folder: Int)]) {
@@ -276,8 +282,7 @@ enum ContentLoader {
         let index = (folders?.count ?? 0) - 1
         while let entry = readdir(dir) {
             // A name that is not UTF-8 cannot be a path here; FileManager's enumerator left those out too.
-            guard let name = withUnsafeBytes(of: entry.pointee.d_name, { String(validatingCString: $0.bindMemory(to: CChar.self).baseAddress!) }),
-                  !name.hasPrefix(".") else { continue }
+            guard let name = String(validatingCString: name(of: entry)), !name.hasPrefix(".") else { continue }
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 // Some file systems leave the type out of the entry; ask for it.
