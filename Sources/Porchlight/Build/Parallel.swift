@@ -13,6 +13,16 @@ extension Array where Element: Sendable {
     }
 }
 
+extension Array where Element: Sendable {
+    /// `parallelMap` a run of elements at a time: for work as small as one system call, where a task each would cost more.
+    func parallelMap<T: Sendable>(chunksOf chunk: Int, _ transform: @Sendable (Element) -> T) -> [T] {
+        let input = self
+        return Array<Int>(stride(from: 0, to: count, by: chunk)).parallelMap { start in
+            input[start..<Swift.min(start + chunk, input.count)].map(transform)
+        }.flatMap { $0 }
+    }
+}
+
 /// One slot per index; each index is written by exactly one iteration, so no lock is needed. The slots are memory this
 /// owns, never an Array: an Array's mutating access from two threads races on its buffer (it may copy it under a write).
 private final class ResultSlots<T>: @unchecked Sendable {

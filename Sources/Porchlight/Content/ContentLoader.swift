@@ -241,19 +241,13 @@ enum ContentLoader {
         let files = list(folder, folders: &kept)
         let folders = kept ?? []
         defer { for folder in folders where folder.fd >= 0 { close(folder.fd) } }
-        let shared = UncheckedSendable((files, folders))
-        let chunk = 1024
-        let stamps = Array(stride(from: 0, to: files.count, by: chunk)).parallelMap { start -> [FileStamp?] in
-            let (files, folders) = shared.value
-            return files[start..<min(start + chunk, files.count)].map { file in
-                var info = stat()
-                let folder = folders[file.folder]
-                // A folder that could not stay open (too many open files) is reached by its path.
-                let found = folder.fd >= 0 ? fstatat(folder.fd, file.name, &info, AT_SYMLINK_NOFOLLOW) : lstat(folder.path + "/" + file.name, &info)
-                return found == 0 ? FileStamp(info) : nil
-            }
+        return files.parallelMap(chunksOf: 1024) { file in
+            var info = stat()
+            let folder = folders[file.folder]
+            // A folder that could not stay open (too many open files) is reached by its path.
+            let found = folder.fd >= 0 ? fstatat(folder.fd, file.name, &info, AT_SYMLINK_NOFOLLOW) : lstat(folder.path + "/" + file.name, &info)
+            return (file.path, found == 0 ? FileStamp(info) : nil)
         }
-        return zip(files.map(\.path), stamps.joined()).map { ($0, $1) }
     }
 
     /// The sorted files below a folder, each with its name and, when `folders` is given, the index of its folder there.

@@ -302,13 +302,10 @@ final class SiteWriter: @unchecked Sendable {
             let root = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard !files.isEmpty, root >= 0 else { return false }
             defer { close(root) }
-            let shared = UncheckedSendable(files), chunk = 1024
-            return !Array(stride(from: 0, to: files.count, by: chunk)).parallelMap { start in
-                shared.value[start..<min(start + chunk, shared.value.count)].allSatisfy { file in
-                    var info = stat()
-                    return fstatat(root, file.path, &info, 0) == 0 && Int(info.st_size) == file.size
-                }
-            }.contains(false)
+            return files.parallelMap(chunksOf: 1024) { file in
+                var info = stat()
+                return fstatat(root, file.path, &info, 0) == 0 && Int(info.st_size) == file.size
+            }.allSatisfy { $0 }
         }
 
         /// The text with these lines replaced (ranges from `record`, not overlapping).
