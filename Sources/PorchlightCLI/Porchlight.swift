@@ -93,6 +93,7 @@ struct Build: ParsableCommand {
     func run() throws {
         let started = Date()
         var options = site.buildOptions(output: output)
+        options.exitsAfter = true
         // A progress line only for people at a terminal; piped output stays clean for CI logs.
         let showProgress = isatty(STDERR_FILENO) == 1
         if showProgress {

@@ -8,6 +8,9 @@ struct SlugTests {
         ("  Safety: a plan — for 2027!  ", "safety-a-plan-for-2027"),
         ("Café Olé", "cafe-ole"),
         ("../../etc/passwd", "etc-passwd"),
+        ("Commissioner’s Letters", "commissioners-letters"),
+        ("It's 9-1-1", "its-9-1-1"),
+        ("--Hello, World--", "hello-world"),
     ])
     func makesURLSafeNames(text: String, slug: String) {
         #expect(Slug.make(text) == slug)

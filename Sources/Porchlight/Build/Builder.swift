@@ -114,6 +114,7 @@ public enum Builder {
             saved?.finish()
             clock.mark("save records")
         }
+        if options.exitsAfter { _ = Unmanaged.passRetained(KeptUntilExit([content, rendered, plan, outputs, calendar])) }
         return report
     }
 
@@ -363,6 +364,12 @@ public enum Builder {
             problems.add(.error(SourceLocation(path: outputPath), "could not put the new site in place: \(error)", fix: "check the permissions of the output folder"))
         }
     }
+}
+
+/// What a build leaves unfreed when the process ends right after it (see `BuildOptions.exitsAfter`).
+private final class KeptUntilExit {
+    let values: [Any]
+    init(_ values: [Any]) { self.values = values }
 }
 
 /// Prints how long each stage took when PORCHLIGHT_TIMING is set; for profiling, not for users.

@@ -128,6 +128,18 @@ enum ICalendar {
     /// longer than a line is broken between its scalars. A UTF-8 sequence is never split.
     static func fold(_ line: String) -> String {
         if line.utf8.count <= 75 { return line }
+        // Plain ASCII without CR (most lines) is one octet a character: 75 octets, then a space and 74 a line.
+        if !line.utf8.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+            let bytes = Array(line.utf8)
+            var result = Array(bytes[..<75])
+            var i = 75
+            while i < bytes.count {
+                result += "\r\n ".utf8
+                result += bytes[i..<min(i + 74, bytes.count)]
+                i += 74
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
         var result = ""
         var width = 0                       // octets on the current physical line
         for character in line {
@@ -155,22 +167,24 @@ enum ICalendar {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }) {
             return s
         }
-        var result = ""
+        // On bytes, as every byte replaced is ASCII.
+        var result: [UInt8] = []
+        result.reserveCapacity(s.utf8.count + 16)
         var afterCR = false
-        for scalar in s.unicodeScalars {
-            defer { afterCR = scalar == "\r" }
-            switch scalar {
-            case "\\": result += "\\\\"
-            case ";": result += "\\;"
-            case ",": result += "\\,"
-            case "\r": result += "\\n"
-            case "\n": if !afterCR { result += "\\n" }
-            case "\t": result += "\t"
-            default:
-                if scalar.value >= 0x20 && scalar.value != 0x7F { result.unicodeScalars.append(scalar) }
+        for byte in s.utf8 {
+            defer { afterCR = byte == 0x0D }
+            switch byte {
+            case UInt8(ascii: "\\"): result += #"\\"#.utf8
+            case UInt8(ascii: ";"): result += #"\;"#.utf8
+            case UInt8(ascii: ","): result += #"\,"#.utf8
+            case 0x0D: result += #"\n"#.utf8
+            case 0x0A: if !afterCR { result += #"\n"#.utf8 }
+            case 0x09: result.append(byte)
+            case ..<0x20, 0x7F: continue
+            default: result.append(byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// A parameter value: no DQUOTE or controls allowed at all; quoted when it holds `:`, `;` or `,`.

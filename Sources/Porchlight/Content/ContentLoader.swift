@@ -52,6 +52,9 @@ public struct BuildOptions: Sendable {
     var settle: Double = 1
     /// Called when the content has been read, before any body is rendered: tests change files there.
     var afterReading: (@Sendable () -> Void)?
+    /// The process ends right after this build (the `build` command): what it made is left for the exit to free, as
+    /// freeing a hundred thousand objects one by one takes a twentieth of a build (clang's -disable-free does the same).
+    public var exitsAfter = false
 
     public init(siteFolder: URL, output: URL? = nil, includeDrafts: Bool = false, now: Date = Date(), baseURL: String? = nil) {
         self.siteFolder = siteFolder.standardizedFileURL

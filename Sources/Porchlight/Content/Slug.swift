@@ -7,22 +7,22 @@ enum Slug {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         var pendingHyphen = false
-        // Folding accents needs ICU, which is slow; most names are plain ASCII and need none.
-        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
-        let folded = isASCII ? text
-            : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-        for scalar in folded.unicodeScalars {
-            let v = scalar.value
-            let isAlnum = (v >= 48 && v <= 57) || (v >= 97 && v <= 122) || (v >= 65 && v <= 90)
-            if isAlnum {
+        func add(_ v: UInt32) {
+            if (v >= 48 && v <= 57) || (v >= 97 && v <= 122) || (v >= 65 && v <= 90) {
                 if pendingHyphen && !out.isEmpty { out.append(UInt8(ascii: "-")) }
                 pendingHyphen = false
                 out.append(UInt8(v >= 65 && v <= 90 ? v + 32 : v))
-            } else if scalar == "'" || scalar == "’" {
-                continue  // "Commissioner's" → "commissioners"
-            } else {
+            } else if v != 0x27 && v != 0x2019 {  // "Commissioner's" → "commissioners"
                 pendingHyphen = true
             }
+        }
+        // Folding accents needs ICU, which is slow; most names are plain ASCII and need none, and are read as bytes.
+        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+        if isASCII {
+            for byte in text.utf8 { add(UInt32(byte)) }
+        } else {
+            let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+            for scalar in folded.unicodeScalars { add(scalar.value) }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -68,25 +68,23 @@ public enum DiagnosticPrinter {
 
 /// Minimal JSON string quoting, so output does not depend on JSONSerialization's key order or escaping.
 enum JSONText {
+    /// Works on bytes, as every byte it replaces is ASCII: feeds and the search index quote whole pages.
     static func quote(_ s: String) -> String {
-        var out = "\""
+        var out: [UInt8] = [UInt8(ascii: "\"")]
         out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"  // keeps "</script>" harmless when JSON is embedded in HTML
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case 0x0A: out += #"\n"#.utf8
+            case 0x0D: out += #"\r"#.utf8
+            case 0x09: out += #"\t"#.utf8
+            case UInt8(ascii: "<"): out += #"\u003c"#.utf8  // keeps "</script>" harmless when JSON is embedded in HTML
+            case ..<0x20: out += String(format: "\\u%04x", UInt32(byte)).utf8
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
     }
 }

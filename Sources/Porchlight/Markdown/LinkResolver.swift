@@ -35,14 +35,15 @@ struct LinkResolver: Sendable {
             return anchorProblem(String(trimmed.dropFirst()), in: from, url: url, samePage: true) ?? .keep
         }
 
+        // Byte searches: this runs for every link of every body, and Foundation's `contains` on a Substring bridges to NSString.
         var pathPart = Substring(trimmed)
         var suffix = ""
-        if let cut = pathPart.firstIndex(where: { $0 == "#" || $0 == "?" }) {
+        if let cut = pathPart.utf8.firstIndex(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") }) {
             suffix = String(pathPart[cut...])
             pathPart = pathPart[..<cut]
         }
-        let fragment = suffix.firstIndex(of: "#").map { String(suffix[suffix.index(after: $0)...]) } ?? ""
-        let decoded = pathPart.contains("%") ? String(pathPart).removingPercentEncoding ?? String(pathPart) : String(pathPart)
+        let fragment = suffix.utf8.firstIndex(of: UInt8(ascii: "#")).map { String(suffix[suffix.utf8.index(after: $0)...]) } ?? ""
+        let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? String(pathPart).removingPercentEncoding ?? String(pathPart) : String(pathPart)
         if trimmed.hasPrefix("/") { return resolveRootRelative(decoded, fragment: fragment, url: url) }
 
         let directory = from.split(separator: "/").dropLast().map(String.init)
@@ -187,6 +188,11 @@ struct LinkResolver: Sendable {
     }
 
     static func hasScheme(_ url: String) -> Bool {
+        // Most links are ASCII paths: a `/` before any `:` answers without walking characters.
+        for byte in url.utf8 {
+            if byte == UInt8(ascii: "/") { return false }
+            if byte == UInt8(ascii: ":") || byte >= 0x80 { break }
+        }
         guard let colon = url.firstIndex(of: ":") else { return false }
         let scheme = url[..<colon]
         return !scheme.isEmpty && !scheme.contains("/") && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }

@@ -49,6 +49,8 @@ struct PublishedPaths: Sendable {
     /// The published path a link's path (base path removed, percent-decoded) leads to, or nil when there is none.
     /// Takes what a web server takes: a folder without its final `/`, or with `index.html`.
     func page(for written: String) -> String? {
+        // A published path is already in normal form, so most links are found as written.
+        if !written.hasSuffix("index.html"), paths.contains(written) { return written }
         let isFolder = written.isEmpty || written.hasSuffix("/")
         guard let normalized = LinkResolver.normalize(written.split(separator: "/").map(String.init)) else { return nil }
         var path = normalized + (isFolder && !normalized.isEmpty ? "/" : "")

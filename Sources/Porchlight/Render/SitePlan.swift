@@ -95,6 +95,10 @@ final class SitePlan {
     private(set) var listingKey: UInt64 = 0
     /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
     private(set) var images: [String: TemplateValue] = [:]
+    /// The links of every tag, district and section, built once: thousands of summaries share them.
+    private var tagLinkByName: [String: TemplateValue] = [:]
+    private var districtLinkBySlug: [String: TemplateValue] = [:]
+    private var sectionLinkByName: [String: TemplateValue] = [:]
 
     /// `resolver` is the one the bodies were rendered with (when a plan is made, no file failed, so none is unreadable).
     init(content: SiteContent, rendered: [String: RenderedEntry], resolver: LinkResolver, theme: Theme, calendar: SiteCalendar, now: Date,
@@ -116,10 +120,15 @@ final class SitePlan {
         calendarKey = makeCalendarKey()
         entriesKey = makeEntriesKey()
         baseSiteContext = Self.makeBaseSiteContext(self)
+        for entry in content.sections.flatMap(\.entries) + content.pages {
+            for tag in entry.tags where tagLinkByName[tag] == nil { tagLinkByName[tag] = tagLink(tag) }
+        }
+        for district in config.districts.reversed() { districtLinkBySlug[district.slug] = ["name": .text(district.name), "url": .text(url("districts/\(district.slug)/"))] }
+        for section in content.sections.reversed() { sectionLinkByName[section.name] = sectionLink(section) }
         // Summaries and event items only read what is settled by now, so they are built on all cores.
         let items = Array(rendered.values)
         let plan = UncheckedSendable(self)
-        let built = items.parallelMap { TemplateObject(fields: plan.value.summaryFields($0)).hashed() }
+        let built = items.parallelMap { TemplateObject(pairs: plan.value.summaryFields($0)).hashed() }
         for (item, summary) in zip(items, built) { summaries[ObjectIdentifier(item)] = summary }
         var listing = Fingerprint()
         for entry in content.sections.flatMap(\.entries) + content.pages {
@@ -537,39 +546,36 @@ final class SitePlan {
 
     /// An entry in a list, built once per entry (see `summaries`).
     func summaryContext(_ item: RenderedEntry) -> TemplateValue {
-        .object(summaries[ObjectIdentifier(item)] ?? TemplateObject(fields: summaryFields(item)).hashed())
+        .object(summaries[ObjectIdentifier(item)] ?? TemplateObject(pairs: summaryFields(item)).hashed())
     }
 
-    private func summaryFields(_ item: RenderedEntry) -> [String: TemplateValue] {
+    /// Pairs rather than a dictionary: ten thousand summaries, and the object sorts its keys anyway.
+    private func summaryFields(_ item: RenderedEntry) -> [(String, TemplateValue)] {
         let entry = item.entry
-        var fields: [String: TemplateValue] = ["title": .text(entry.title), "url": .text(url(entry.path)), "summary": .text(item.summary),
-                                               "tags": tagLinks(entry), "districts": districtLinks(entry)]
-        if let author = entry.author { fields["author"] = .text(author) }
-        if let date = entry.date { fields["date"] = ["iso": .text(date.iso), "display": .text(date.display)] }
-        if let image = images[entry.contentPath] { fields["image"] = image }
-        if let section = entry.section, let s = content.sections.first(where: { $0.name == section }) {
-            fields["section"] = ["title": .text(s.title), "url": .text(url(s.path))]
-        }
+        var fields: [(String, TemplateValue)] = [("title", .text(entry.title)), ("url", .text(url(entry.path))), ("summary", .text(item.summary)),
+                                                 ("tags", .list(entry.tags.map { tagLinkByName[$0] ?? tagLink($0) })),
+                                                 ("districts", .list(entry.districts.compactMap { districtLinkBySlug[$0] }))]
+        if let author = entry.author { fields.append(("author", .text(author))) }
+        if let date = entry.date { fields.append(("date", ["iso": .text(date.iso), "display": .text(date.display)])) }
+        if let image = images[entry.contentPath] { fields.append(("image", image)) }
+        if let section = entry.section, let link = sectionLinkByName[section] { fields.append(("section", link)) }
         return fields
     }
 
     func entryContext(_ item: RenderedEntry, section: Section?) -> TemplateValue {
-        var fields = summaries[ObjectIdentifier(item)].map { Dictionary(uniqueKeysWithValues: zip($0.keys, $0.values)) } ?? summaryFields(item)
-        fields["bodyHTML"] = .text(item.bodyHTML)
-        fields["hasTags"] = .flag(!item.entry.tags.isEmpty)
-        fields["hasDistricts"] = .flag(!item.entry.districts.isEmpty)
-        if let section { fields["section"] = ["title": .text(section.title), "url": .text(url(section.path))] }
-        return .object(fields)
+        let summary = summaries[ObjectIdentifier(item)] ?? TemplateObject(pairs: summaryFields(item))
+        var fields: [(String, TemplateValue)] = [("bodyHTML", .text(item.bodyHTML)), ("hasTags", .flag(!item.entry.tags.isEmpty)),
+                                                 ("hasDistricts", .flag(!item.entry.districts.isEmpty))]
+        if let section { fields.append(("section", sectionLinkByName[section.name] ?? sectionLink(section))) }
+        return .object(summary.adding(fields))
     }
 
-    private func tagLinks(_ entry: Entry) -> TemplateValue {
-        .list(entry.tags.map { ["name": .text($0), "url": .text(url("tags/\(Slug.make($0))/"))] })
+    private func tagLink(_ tag: String) -> TemplateValue {
+        ["name": .text(tag), "url": .text(url("tags/\(Slug.make(tag))/"))]
     }
 
-    private func districtLinks(_ entry: Entry) -> TemplateValue {
-        .list(entry.districts.compactMap { slug in
-            config.districts.first { $0.slug == slug }.map { ["name": .text($0.name), "url": .text(url("districts/\($0.slug)/"))] }
-        })
+    private func sectionLink(_ section: Section) -> TemplateValue {
+        ["title": .text(section.title), "url": .text(url(section.path))]
     }
 
     private func imageContext(_ entry: Entry) -> TemplateValue? {

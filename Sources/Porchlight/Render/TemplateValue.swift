@@ -96,6 +96,13 @@ final class TemplateObject: Sendable {
         fingerprint = nil
     }
 
+    /// The object with `extra`'s fields added, replacing any of the same names.
+    func adding(_ extra: [(String, TemplateValue)]) -> TemplateObject {
+        var pairs = extra
+        for i in keys.indices where !extra.contains(where: { $0.0 == keys[i] }) { pairs.append((keys[i], values[i])) }
+        return TemplateObject(pairs: pairs)
+    }
+
     /// The object with its fingerprint taken once.
     func hashed() -> TemplateObject {
         var f = Fingerprint()
