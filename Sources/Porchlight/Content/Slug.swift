@@ -3,11 +3,19 @@ import Foundation
 /// URL-safe names: lowercase ASCII letters, digits and hyphens.
 enum Slug {
     static func make(_ text: String) -> String {
-        // Every byte kept is an ASCII letter, digit or hyphen, so the slug is built as bytes.
+        // Folding accents needs ICU, which is slow; most names are plain ASCII and need none, and are read as bytes.
+        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+        if isASCII { return make(text.utf8.lazy.map(UInt32.init), capacity: text.utf8.count) }
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        return make(folded.unicodeScalars.lazy.map(\.value), capacity: folded.utf8.count)
+    }
+
+    /// Every scalar kept is an ASCII letter, digit or hyphen, so the slug is built as bytes.
+    private static func make<Scalars: Sequence<UInt32>>(_ scalars: Scalars, capacity: Int) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
+        out.reserveCapacity(capacity)
         var pendingHyphen = false
-        func add(_ v: UInt32) {
+        for v in scalars {
             if (v >= 48 && v <= 57) || (v >= 97 && v <= 122) || (v >= 65 && v <= 90) {
                 if pendingHyphen && !out.isEmpty { out.append(UInt8(ascii: "-")) }
                 pendingHyphen = false
@@ -15,14 +23,6 @@ enum Slug {
             } else if v != 0x27 && v != 0x2019 {  // "Commissioner's" → "commissioners"
                 pendingHyphen = true
             }
-        }
-        // Folding accents needs ICU, which is slow; most names are plain ASCII and need none, and are read as bytes.
-        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
-        if isASCII {
-            for byte in text.utf8 { add(UInt32(byte)) }
-        } else {
-            let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-            for scalar in folded.unicodeScalars { add(scalar.value) }
         }
         return String(decoding: out, as: UTF8.self)
     }
