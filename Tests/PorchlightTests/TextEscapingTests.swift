@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Porchlight
 
@@ -56,5 +57,20 @@ struct TextEscapingTests {
     ])
     func tellsSchemes(url: String, hasScheme: Bool) {
         #expect(LinkResolver.hasScheme(url) == hasScheme)
+    }
+}
+
+extension TextEscapingTests {
+    /// ASCII is escaped on bytes; Foundation, the judge here, must agree.
+    @Test(arguments: ["Coffee with a Cop", "Trunk or Treat: 5–7 p.m.", "A&B / C?d=e#f", "~safe-._", "Café Olé", "100% \"quoted\" <tag>"])
+    func escapesQueriesAsFoundationDoes(text: String) {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        #expect(SitePlan.queryEscape(text) == text.addingPercentEncoding(withAllowedCharacters: allowed))
+    }
+
+    @Test(arguments: [(0, 2, "00"), (7, 2, "07"), (42, 2, "42"), (123, 2, "123"), (2026, 4, "2026"), (5, 4, "0005"), (-5, 2, "-5")])
+    func padsNumbers(n: Int, width: Int, text: String) {
+        #expect(pad(n, width) == text)
     }
 }

@@ -210,11 +210,6 @@ enum ICalendar {
         pad(year, 4) + pad(month, 2) + pad(day, 2)
     }
 
-    static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
-    }
-
     /// Fixed-point with six decimals: FLOAT has no exponent form, and `Double.description` may use one.
     static func decimal(_ x: Double) -> String {
         let micro = Int((abs(x) * 1_000_000).rounded())

@@ -166,8 +166,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     private func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(abs(value))
-        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        value < 0 ? "-" + Porchlight.pad(-value, width) : Porchlight.pad(value, width)
     }
 
     /// Days of the week with ISO numbering from Monday = 0, the RRULE default week start.

@@ -128,7 +128,22 @@ public struct ContentDate: Hashable, Sendable, Comparable {
     }
 }
 
-@inline(__always) func pad(_ n: Int, _ width: Int = 2) -> String {
-    let s = String(n)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+/// `n` with zeros before it to `width` digits. Dates and times in feeds, calendars and event pages print hundreds of
+/// thousands of these, so a number that fits a small string is written digit by digit rather than through `String(n)`.
+func pad(_ n: Int, _ width: Int = 2) -> String {
+    var digits = 1, rest = n / 10
+    while rest > 0 { digits += 1; rest /= 10 }
+    let count = max(digits, width)
+    guard n >= 0, count <= 15 else {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+    return String(unsafeUninitializedCapacity: count) { bytes in
+        var value = n
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            bytes[i] = UInt8(48 + value % 10)
+            value /= 10
+        }
+        return count
+    }
 }

@@ -194,7 +194,7 @@ extension SitePlan {
         if let name = place.name { l["name"] = .text(name) }
         if let address = place.address {
             l["address"] = .text(address)
-            l["directionsURL"] = .text("https://www.google.com/maps/dir/?api=1&destination=" + queryEscape(address))
+            l["directionsURL"] = .text("https://www.google.com/maps/dir/?api=1&destination=" + Self.queryEscape(address))
         }
         if let notes = place.notes { l["notes"] = .text(notes) }
         if let link = place.url { l["placeURL"] = .text(link) }
@@ -202,7 +202,25 @@ extension SitePlan {
         return .object(l)
     }
 
-    func queryEscape(_ s: String) -> String {
+    static func queryEscape(_ s: String) -> String {
+        // ASCII (most titles and places) is escaped on bytes; Foundation, which keeps letters beyond ASCII, takes the rest.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            let hex = Array("0123456789ABCDEF".utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(s.utf8.count * 2)
+            for byte in s.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                    out.append(byte)
+                default:
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
@@ -220,25 +238,25 @@ extension SitePlan {
     private func googleLink(_ event: Event, _ o: Occurrence) -> String {
         let dates = event.allDay ? "\(o.start.icsText(dateOnly: true))/\(o.end.icsText(dateOnly: true))"
                                  : "\(o.start.icsText())/\(o.end.icsText())"
-        return "https://calendar.google.com/calendar/render?action=TEMPLATE&text=\(queryEscape(event.title))&dates=\(dates)"
-            + "&ctz=\(queryEscape(event.zone.identifier))&details=\(queryEscape(plainDescription(event)))&location=\(queryEscape(placeText(o.location)))"
+        return "https://calendar.google.com/calendar/render?action=TEMPLATE&text=\(Self.queryEscape(event.title))&dates=\(dates)"
+            + "&ctz=\(Self.queryEscape(event.zone.identifier))&details=\(Self.queryEscape(plainDescription(event)))&location=\(Self.queryEscape(placeText(o.location)))"
     }
 
     private func outlookLink(_ event: Event, _ o: Occurrence) -> String {
         let start = event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone)
         let end = event.allDay ? o.end.icsDay : ContentDate.rfc3339(o.endInstant, timeZone: event.zone.timeZone)
         return "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent"
-            + "&subject=\(queryEscape(event.title))&startdt=\(queryEscape(start))&enddt=\(queryEscape(end))"
-            + "&allday=\(event.allDay)&body=\(queryEscape(plainDescription(event)))&location=\(queryEscape(placeText(o.location)))"
+            + "&subject=\(Self.queryEscape(event.title))&startdt=\(Self.queryEscape(start))&enddt=\(Self.queryEscape(end))"
+            + "&allday=\(event.allDay)&body=\(Self.queryEscape(plainDescription(event)))&location=\(Self.queryEscape(placeText(o.location)))"
     }
 
     /// schema.org Event objects for the next occurrences, so search engines show dates and places.
     private func jsonLD(_ event: Event, _ items: [SiteCalendar.Item]) -> String {
         let q = JSONText.quote
+        let statuses: [Event.Status: String] = [.confirmed: "EventScheduled", .tentative: "EventScheduled",
+                                                .cancelled: "EventCancelled", .postponed: "EventPostponed"]
         let objects = items.map { item -> String in
             let o = item.occurrence
-            let statuses: [Event.Status: String] = [.confirmed: "EventScheduled", .tentative: "EventScheduled",
-                                                    .cancelled: "EventCancelled", .postponed: "EventPostponed"]
             let start = event.allDay ? o.start.icsDay : ContentDate.rfc3339(o.startInstant, timeZone: event.zone.timeZone)
             let end = event.allDay ? o.end.adding(days: -1).icsDay : ContentDate.rfc3339(o.endInstant, timeZone: event.zone.timeZone)
             var fields = ["\"@context\": \"https://schema.org\"", "\"@type\": \"Event\"", "\"name\": \(q(event.title))",
