@@ -101,7 +101,7 @@ struct FrontMatter {
         var yamlEnd = text.startIndex
         var index = text.startIndex
         while index < text.endIndex {
-            let end = bytes[index...].firstIndex(of: 10) ?? text.endIndex
+            let end = Self.newline(in: text, from: index) ?? text.endIndex
             let line = text[index..<end]
             let next = end < text.endIndex ? bytes.index(after: end) : text.endIndex
             lineNumber += 1
@@ -122,6 +122,18 @@ struct FrontMatter {
         }
         problems.add(file.error(line: 1, "the front matter is not closed", fix: "add a line \"---\" after the last field"))
         return nil
+    }
+
+    /// The next "\n" at or after `start`, found with memchr: ten thousand front matters are cut into lines before anything else.
+    private static func newline(in text: String, from start: String.Index) -> String.Index? {
+        let bytes = text.utf8
+        let offset = bytes.distance(from: bytes.startIndex, to: start)
+        let found: Int?? = bytes.withContiguousStorageIfAvailable { buffer in
+            guard offset < buffer.count, let hit = memchr(buffer.baseAddress! + offset, 10, buffer.count - offset) else { return nil }
+            return buffer.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let found else { return bytes[start...].firstIndex(of: 10) }
+        return found.map { bytes.index(bytes.startIndex, offsetBy: $0) }
     }
 }
 

@@ -5,7 +5,10 @@ enum Slug {
     static func make(_ text: String) -> String {
         // Folding accents needs ICU, which is slow; most names are plain ASCII and need none, and are read as bytes.
         let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
-        if isASCII { return make(text.utf8.lazy.map(UInt32.init), capacity: text.utf8.count) }
+        if isASCII {
+            if let slug = text.utf8.withContiguousStorageIfAvailable({ make($0.lazy.map(UInt32.init), capacity: $0.count) }) { return slug }
+            return make(text.utf8.lazy.map(UInt32.init), capacity: text.utf8.count)
+        }
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         return make(folded.unicodeScalars.lazy.map(\.value), capacity: folded.utf8.count)
     }
