@@ -87,7 +87,7 @@ enum SavedBodies {
 
     /// Tabs, newlines and backslashes in paths and URLs would break the lines.
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) else { return text }
+        guard text.containsByte(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) else { return text }
         return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
     }
 

@@ -129,7 +129,7 @@ enum ICalendar {
     static func fold(_ line: String) -> String {
         if line.utf8.count <= 75 { return line }
         // Plain ASCII without CR (most lines) is one octet a character: 75 octets, then a space and 74 a line.
-        if !line.utf8.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+        if !line.containsByte(where: { $0 >= 0x80 || $0 == 0x0D }) {
             let bytes = Array(line.utf8)
             var result = Array(bytes[..<75])
             var i = 75
@@ -164,7 +164,7 @@ enum ICalendar {
     /// Escapes a TEXT value (RFC 5545 §3.3.11); other control characters are not allowed, so they go.
     static func escapeText(_ s: String) -> String {
         // Most values need no escaping; check the bytes before walking scalars.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }) {
+        if !s.containsByte(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }) {
             return s
         }
         // On bytes, as every byte replaced is ASCII.
@@ -197,7 +197,7 @@ enum ICalendar {
 
     /// Non-TEXT values (URIs, RRULE, durations) take no escaping, but a stray newline would break the line.
     static func plain(_ s: String) -> String {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return s }
+        if !s.containsByte(where: { $0 < 0x20 || $0 == 0x7F }) { return s }
         return String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
     }
 

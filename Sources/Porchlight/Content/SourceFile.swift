@@ -131,6 +131,12 @@ func readWholeFile(atPath path: String) -> [UInt8]? {
 extension String {
     /// The text without the spaces and tabs around it (see `Substring.withoutOuterSpaces`).
     var withoutOuterSpaces: Substring { self[...].withoutOuterSpaces }
+
+    /// Whether any UTF-8 byte passes `test`, read in place: the byte view's own iterator costs several times more,
+    /// and escapers ask this of every path, URL and page they write.
+    func containsByte(where test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
+    }
 }
 
 extension Substring {

@@ -58,7 +58,7 @@ enum Feeds {
 
     static func xml(_ s: String) -> String {
         // Most text needs no escaping; check the bytes before walking scalars.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) {
+        if !s.containsByte(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) {
             return s
         }
         // On bytes, as every byte replaced is ASCII: feeds hold whole pages.

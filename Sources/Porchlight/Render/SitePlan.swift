@@ -708,7 +708,7 @@ final class SitePlan {
 
     /// `JSONText.quote`, without its walk over scalars for the usual text that needs no escaping.
     private static func quote(_ s: String) -> String {
-        s.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") } ? JSONText.quote(s) : "\"" + s + "\""
+        s.containsByte { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") } ? JSONText.quote(s) : "\"" + s + "\""
     }
 
     private func searchJSON(_ items: [RenderedEntry]) -> String {
