@@ -70,7 +70,7 @@ extension SitePlan {
     }
 
     func categoryLink(_ slug: String) -> TemplateValue? {
-        config.categories.first { $0.slug == slug }.map { ["name": .text($0.name), "url": .text(url("events/category/\($0.slug)/"))] }
+        categoryLinkBySlug[slug]
     }
 
     /// Items grouped under a heading per local day.

@@ -99,6 +99,8 @@ final class SitePlan {
     private var tagLinkByName: [String: TemplateValue] = [:]
     private var districtLinkBySlug: [String: TemplateValue] = [:]
     private var sectionLinkByName: [String: TemplateValue] = [:]
+    /// Each event category's link, for the tens of thousands of calendar items.
+    private(set) var categoryLinkBySlug: [String: TemplateValue] = [:]
 
     /// `resolver` is the one the bodies were rendered with (when a plan is made, no file failed, so none is unreadable).
     init(content: SiteContent, rendered: [String: RenderedEntry], resolver: LinkResolver, theme: Theme, calendar: SiteCalendar, now: Date,
@@ -110,6 +112,9 @@ final class SitePlan {
         self.now = now
         self.problems = problems
         self.resolver = resolver
+        for category in content.config.categories.reversed() {
+            categoryLinkBySlug[category.slug] = ["name": .text(category.name), "url": .text(content.config.basePath + "events/category/\(category.slug)/")]
+        }
         var orderedSections: [String: [RenderedEntry]] = [:]
         for section in content.sections { orderedSections[section.name] = Self.order(section, rendered) }
         self.orderedSections = orderedSections
