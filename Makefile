@@ -3,7 +3,7 @@ SWIFT ?= swift
 NOW ?= 2026-11-21T12:00:00-06:00
 DEMO_AXE_PAGES ?= / /letters/ /letters/engagement-every-shift/ /strategy/ /districts/north/ /events/ /events/block-roll-calls/ /calendar/ /search/
 
-.PHONY: demo test unit race asan judge bench bench-growth clibs theme fixtures clean
+.PHONY: demo test unit race asan judge bench bench-growth instructions clibs theme fixtures clean
 
 ## Build the demo site into Public/ (installs libcmark-dev and libjemalloc-dev when missing).
 demo: clibs
@@ -42,6 +42,10 @@ bench: clibs
 ## Full builds of 10,000 and 100,000 letters, alternating: does the time grow linearly?
 bench-growth: clibs
 	scripts/bench-growth
+
+## Instructions of one full build under callgrind: repeatable where times are not (scripts/count-instructions).
+instructions: clibs
+	scripts/count-instructions
 
 ## The C libraries Porchlight links to: cmark, and jemalloc as its allocator.
 clibs:
