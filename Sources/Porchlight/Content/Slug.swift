@@ -4,8 +4,7 @@ import Foundation
 enum Slug {
     static func make(_ text: String) -> String {
         // Folding accents needs ICU, which is slow; most names are plain ASCII and need none, and are read as bytes.
-        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
-        if isASCII {
+        if !text.containsByte(where: { $0 >= 0x80 }) {
             if let slug = text.utf8.withContiguousStorageIfAvailable({ make($0.lazy.map(UInt32.init), capacity: $0.count) }) { return slug }
             return make(text.utf8.lazy.map(UInt32.init), capacity: text.utf8.count)
         }

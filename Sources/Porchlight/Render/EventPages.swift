@@ -204,7 +204,7 @@ extension SitePlan {
 
     static func queryEscape(_ s: String) -> String {
         // ASCII (most titles and places) is escaped on bytes; Foundation, which keeps letters beyond ASCII, takes the rest.
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+        if !s.containsByte(where: { $0 >= 0x80 }) {
             let hex = Array("0123456789ABCDEF".utf8)
             var out: [UInt8] = []
             out.reserveCapacity(s.utf8.count * 2)

@@ -95,11 +95,10 @@ final class SitePlan {
     private(set) var listingKey: UInt64 = 0
     /// Each entry's image by content path, checked once here, so contexts built later on any thread only read.
     private(set) var images: [String: TemplateValue] = [:]
-    /// The links of every tag, district and section, built once: thousands of summaries share them.
+    /// The links of every tag, district, section and event category, built once: thousands of summaries and calendar items share them.
     private var tagLinkByName: [String: TemplateValue] = [:]
     private var districtLinkBySlug: [String: TemplateValue] = [:]
     private var sectionLinkByName: [String: TemplateValue] = [:]
-    /// Each event category's link, for the tens of thousands of calendar items.
     private(set) var categoryLinkBySlug: [String: TemplateValue] = [:]
 
     /// `resolver` is the one the bodies were rendered with (when a plan is made, no file failed, so none is unreadable).
@@ -112,9 +111,6 @@ final class SitePlan {
         self.now = now
         self.problems = problems
         self.resolver = resolver
-        for category in content.config.categories.reversed() {
-            categoryLinkBySlug[category.slug] = ["name": .text(category.name), "url": .text(content.config.basePath + "events/category/\(category.slug)/")]
-        }
         var orderedSections: [String: [RenderedEntry]] = [:]
         for section in content.sections { orderedSections[section.name] = Self.order(section, rendered) }
         self.orderedSections = orderedSections
@@ -128,8 +124,13 @@ final class SitePlan {
         for entry in content.sections.flatMap(\.entries) + content.pages {
             for tag in entry.tags where tagLinkByName[tag] == nil { tagLinkByName[tag] = tagLink(tag) }
         }
-        for district in config.districts.reversed() { districtLinkBySlug[district.slug] = ["name": .text(district.name), "url": .text(url("districts/\(district.slug)/"))] }
+        for district in config.districts.reversed() {
+            districtLinkBySlug[district.slug] = ["name": .text(district.name), "url": .text(url("districts/\(district.slug)/"))]
+        }
         for section in content.sections.reversed() { sectionLinkByName[section.name] = sectionLink(section) }
+        for category in config.categories.reversed() {
+            categoryLinkBySlug[category.slug] = ["name": .text(category.name), "url": .text(url("events/category/\(category.slug)/"))]
+        }
         // Summaries and event items only read what is settled by now, so they are built on all cores.
         let items = Array(rendered.values)
         let plan = UncheckedSendable(self)
@@ -711,7 +712,7 @@ final class SitePlan {
         return out + "</urlset>\n"
     }
 
-    /// `JSONText.quote`, without its walk over scalars for the usual text that needs no escaping.
+    /// `JSONText.quote`, but a text that needs no escaping (most of them) is not copied byte by byte.
     private static func quote(_ s: String) -> String {
         s.containsByte { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") } ? JSONText.quote(s) : "\"" + s + "\""
     }
