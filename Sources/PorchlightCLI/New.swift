@@ -4,6 +4,7 @@ import Porchlight
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Start a new letter, page or event file with the fields filled in.",
         discussion: "Example: porchlight new letter \"Thank you for a safe Halloween\""
     )

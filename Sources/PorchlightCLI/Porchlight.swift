@@ -11,6 +11,8 @@ struct PorchlightCommand: ParsableCommand {
             Run it in the folder that holds Content/ (and, if you want your own look, Templates/).
             The finished site goes to Public/. Nothing is changed if there is an error.
             """,
+        // Each subcommand names itself: otherwise ArgumentParser derives the name from the type by reflection,
+        // which costs about ten million instructions at every start.
         subcommands: [Build.self, Check.self, New.self, Occurrences.self, Serve.self],
         defaultSubcommand: nil
     )
@@ -83,7 +85,7 @@ func parsedNow(_ text: String) -> Date? {
 }
 
 struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build the site into Public/ (or --output).")
+    static let configuration = CommandConfiguration(commandName: "build", abstract: "Build the site into Public/ (or --output).")
 
     @OptionGroup var site: SiteOptions
 
@@ -121,7 +123,7 @@ struct Build: ParsableCommand {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check content, templates and links without writing anything.")
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check content, templates and links without writing anything.")
 
     @OptionGroup var site: SiteOptions
 
@@ -145,6 +147,7 @@ extension DiagnosticFormat: ExpressibleByArgument {}
 
 struct Occurrences: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "occurrences",
         abstract: "Print, as JSON, every date each published .ics file holds (for checking calendars with other tools).")
 
     @OptionGroup var site: SiteOptions

@@ -5,6 +5,7 @@ import PorchlightServer
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Build the site, serve it on this computer, rebuild on every change and reload the browser.",
         discussion: """
             The preview is built into a temporary folder (Public/ is not touched) with its base URL set to \

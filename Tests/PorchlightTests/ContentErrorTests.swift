@@ -22,6 +22,13 @@ struct ContentErrorTests {
         #expect(text.contains("    date: 2024-02-30\n          ^\n"))
     }
 
+    @Test(arguments: [("en", true), ("es", true), ("en-US", true), ("zh-Hant-TW", true), ("haw", true), ("de-1996", true),
+                      ("e", false), ("english", false), ("english please", false), ("en-", false), ("-en", false),
+                      ("en--US", false), ("en-abcdefghi", false), ("en_US", false), ("", false), ("é", false)])
+    func languageTags(tag: String, isTag: Bool) {
+        #expect(SiteConfig.isLanguageTag(tag) == isTag)
+    }
+
     @Test func missingTitle() throws {
         #expect(try first(["Content/letters/a.md": "---\ndate: 2024-01-02\n---\nBody.\n"])
             .hasPrefix("Content/letters/a.md:2:1: error: the front matter has no \"title\" — add a line \"title: A letter to our community\""))

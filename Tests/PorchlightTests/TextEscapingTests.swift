@@ -74,3 +74,24 @@ extension TextEscapingTests {
         #expect(pad(n, width) == text)
     }
 }
+
+extension TextEscapingTests {
+    @Test(arguments: [UInt64(0), 9, 10, 15, 16, 255, 0xABCDEF, 1 << 63, UInt64.max])
+    func writesHexAsTheStandardLibraryDoes(value: UInt64) {
+        var bytes: [UInt8] = Array("x".utf8)
+        bytes.appendHex([value, 1, value], separator: UInt8(ascii: ","))
+        let hex = String(value, radix: 16)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x\(hex),1,\(hex)")
+    }
+
+    /// Source paths are sorted by their bytes; for ASCII and NFC text that is the order `<` gives.
+    @Test func sortsPathsAsLessThanDoes() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab-./_0zé")
+        let paths = (0..<2000).map { _ in
+            String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        } + ["Content/letters", "Content/letters-old.md", "Content/letters/a.md", ""]
+        #expect(paths.sorted { $0.utf8Precedes($1) } == paths.sorted())
+        #expect(!"a".utf8Precedes("a") && "a".utf8Precedes("ab") && !"ab".utf8Precedes("a"))
+    }
+}

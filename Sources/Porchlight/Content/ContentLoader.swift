@@ -235,13 +235,14 @@ enum ContentLoader {
     /// Symbolic links inside are neither listed nor followed; the folder itself may be one.
     static func listFiles(_ folder: URL) -> [String] {
         var folders: [(fd: Int32, path: String)]? = nil
-        return list(folder, folders: &folders).map(\.path)
+        return list(folder, prefix: "", folders: &folders).map(\.path)
     }
 
-    /// `listFiles` with each file's stamp, taken on all cores by name in its open folder (cheaper than by whole path).
-    static func listFilesWithStamps(_ folder: URL) -> [(path: String, stamp: FileStamp?)] {
+    /// `listFiles` with each file's stamp, taken on all cores by name in its open folder (cheaper than by whole path);
+    /// each path starts with `prefix`.
+    static func listFilesWithStamps(_ folder: URL, prefix: String = "") -> [(path: String, stamp: FileStamp?)] {
         var kept: [(fd: Int32, path: String)]? = []
-        let files = list(folder, folders: &kept)
+        let files = list(folder, prefix: prefix, folders: &kept)
         let folders = kept ?? []
         defer { for folder in folders where folder.fd >= 0 { close(folder.fd) } }
         return files.parallelMap(chunksOf: 1024) { file in
@@ -254,14 +255,14 @@ enum ContentLoader {
     }
 
     /// The sorted files below a folder, each with its name and, when `folders` is given, the index of its folder there.
-    private static func list(_ folder: URL, folders: inout [(fd: Int32, path: String)]?) -> [(path: String, name: String, folder: Int)] {
+    private static func list(_ folder: URL, prefix: String, folders: inout [(fd: Int32, path: String)]?) -> [(path: String, name: String, folder: Int)] {
         let root = folder.path
         var info = stat()
         // The folder itself may be a link (a Content/ kept elsewhere); links inside it are neither listed nor followed.
         guard stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return [] }
         var out: [(path: String, name: String, folder: Int)] = []
-        walk(root, relative: "", folders: &folders, into: &out)
-        return out.sorted { $0.path < $1.path }
+        walk(root, relative: prefix, folders: &folders, into: &out)
+        return out.sorted { $0.path.utf8Precedes($1.path) }
     }
 
     /// The entry's name where readdir put it: an entry is only as long as its name, so copying `d_name` (a 256-byte

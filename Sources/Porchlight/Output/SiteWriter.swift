@@ -243,10 +243,8 @@ final class SiteWriter: @unchecked Sendable {
 
     /// One manifest line: `key inputs content size path`, the numbers in hex.
     static func appendManifestLine(_ path: String, _ r: Record, to bytes: inout [UInt8]) {
-        for value in [r.key, r.inputs, r.content, UInt64(r.size)] {
-            bytes.appendHex(value)
-            bytes.append(UInt8(ascii: " "))
-        }
+        bytes.appendHex([r.key, r.inputs, r.content, UInt64(r.size)], separator: UInt8(ascii: " "))
+        bytes.append(UInt8(ascii: " "))
         bytes += path.utf8
         bytes.append(UInt8(ascii: "\n"))
     }
@@ -425,15 +423,22 @@ final class SiteWriter: @unchecked Sendable {
 }
 
 extension Array where Element == UInt8 {
-    /// A number in lowercase hex without leading zeros, as the manifest and the saved bodies write them.
-    mutating func appendHex(_ value: UInt64) {
-        var shift = 60
-        while shift > 0, (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-        while shift >= 0 {
-            append(hexDigits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
+    /// Numbers in lower-case hex without leading zeros, `separator` between them, as the manifest and the saved
+    /// bodies write them: put together on the stack and appended at once, as an append per digit costs more.
+    mutating func appendHex<let count: Int>(_ numbers: InlineArray<count, UInt64>, separator: UInt8) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count * 17) { buffer in
+            var end = 0
+            for i in numbers.indices {
+                if i > 0 { buffer[end] = separator; end += 1 }
+                let value = numbers[i]
+                let digits = Swift.max(1, (67 - value.leadingZeroBitCount) / 4)
+                for place in 0..<digits {
+                    let digit = UInt8(truncatingIfNeeded: value >> UInt64(4 * (digits - 1 - place)) & 0xF)
+                    buffer[end + place] = digit < 10 ? 48 + digit : 87 + digit
+                }
+                end += digits
+            }
+            append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<end]))
         }
     }
 }
-
-private let hexDigits = Array("0123456789abcdef".utf8)
