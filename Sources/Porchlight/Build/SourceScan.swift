@@ -31,9 +31,12 @@ struct SourceScan {
         for folder in ["Content", "Templates"] {
             let root = options.siteFolder.appendingPathComponent(folder).path
             f.add(folder)
-            for (path, stamp) in ContentLoader.listFilesWithStamps(URL(fileURLWithPath: root), prefix: folder + "/") {
-                files.append(File(path: path, stamp: stamp.flatMap { $0.isOlder(than: startedAt, by: options.settle) ? $0 : nil }))
+            var found = ContentLoader.listFilesWithStamps(URL(fileURLWithPath: root), prefix: folder + "/")
+            for i in found.indices {
+                found[i].stamp = found[i].stamp.flatMap { $0.isOlder(than: startedAt, by: options.settle) ? $0 : nil }
             }
+            // Content/ comes first and holds nearly every file: taken as it is, not copied file by file.
+            if files.isEmpty { files = found } else { files += found }
         }
         if FileManager.default.fileExists(atPath: options.siteFolder.appendingPathComponent("site.yml").path) {
             let stamp = FileStamp(path: options.siteFolder.appendingPathComponent("site.yml").path)

@@ -240,7 +240,7 @@ enum ContentLoader {
 
     /// `listFiles` with each file's stamp, taken on all cores by name in its open folder (cheaper than by whole path);
     /// each path starts with `prefix`.
-    static func listFilesWithStamps(_ folder: URL, prefix: String = "") -> [(path: String, stamp: FileStamp?)] {
+    static func listFilesWithStamps(_ folder: URL, prefix: String = "") -> [SourceScan.File] {
         var kept: [(fd: Int32, path: String)]? = []
         let files = list(folder, prefix: prefix, folders: &kept)
         let folders = kept ?? []
@@ -250,19 +250,28 @@ enum ContentLoader {
             let folder = folders[file.folder]
             // A folder that could not stay open (too many open files) is reached by its path.
             let found = folder.fd >= 0 ? fstatat(folder.fd, file.name, &info, AT_SYMLINK_NOFOLLOW) : lstat(folder.path + "/" + file.name, &info)
-            return (file.path, found == 0 ? FileStamp(info) : nil)
+            return SourceScan.File(path: file.path, stamp: found == 0 ? FileStamp(info) : nil)
         }
     }
 
+    /// A file found by `list`: its path, its name, and the index of its folder in `folders`.
+    /// A struct, not a tuple: an array of tuples is freed element by element through the runtime's generic code.
+    private struct Listed {
+        var path: String
+        var name: String
+        var folder: Int
+    }
+
     /// The sorted files below a folder, each with its name and, when `folders` is given, the index of its folder there.
-    private static func list(_ folder: URL, prefix: String, folders: inout [(fd: Int32, path: String)]?) -> [(path: String, name: String, folder: Int)] {
+    private static func list(_ folder: URL, prefix: String, folders: inout [(fd: Int32, path: String)]?) -> [Listed] {
         let root = folder.path
         var info = stat()
         // The folder itself may be a link (a Content/ kept elsewhere); links inside it are neither listed nor followed.
         guard stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return [] }
-        var out: [(path: String, name: String, folder: Int)] = []
+        var out: [Listed] = []
         walk(root, relative: prefix, folders: &folders, into: &out)
-        return out.sorted { $0.path.utf8Precedes($1.path) }
+        out.sort { $0.path.utf8Precedes($1.path) }
+        return out
     }
 
     /// The entry's name where readdir put it: an entry is only as long as its name, so copying `d_name` (a 256-byte
@@ -273,7 +282,7 @@ enum ContentLoader {
 
     /// A plain readdir walk: FileManager's enumerator and URL resource values cost more than reading the files.
     private static func walk(_ folder: String, relative: String, folders: inout [(fd: Int32, path: String)]?,
-                             into out: inout [(path: String, name: String, folder: Int)]) {
+                             into out: inout [Listed]) {
         guard let dir = opendir(folder) else { return }
         defer { closedir(dir) }
         folders?.append((open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC), folder))
@@ -291,7 +300,7 @@ enum ContentLoader {
             if type == UInt8(DT_DIR) {
                 walk(folder + "/" + name, relative: relative + name + "/", folders: &folders, into: &out)
             } else if type == UInt8(DT_REG), !name.hasSuffix("~"), !name.hasPrefix("#") {
-                out.append((relative + name, name, index))
+                out.append(Listed(path: relative + name, name: name, folder: index))
             }
         }
     }
