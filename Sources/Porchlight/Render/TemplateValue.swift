@@ -72,10 +72,11 @@ final class TemplateObject: Sendable {
 
     /// Pairs with distinct keys, sorted here.
     init(pairs: [(String, TemplateValue)]) {
-        let sorted = pairs.sorted { $0.0 < $1.0 }
-        keys = sorted.map(\.0)
+        // Positions are sorted, not the pairs: a sorted copy of an array of tuples is freed through generic runtime code.
+        let order = pairs.indices.sorted { pairs[$0].0 < pairs[$1].0 }
+        keys = order.map { pairs[$0].0 }
         signatures = keys.map(Self.signature)
-        values = sorted.map(\.1)
+        values = order.map { pairs[$0].1 }
         fingerprint = nil
     }
 
