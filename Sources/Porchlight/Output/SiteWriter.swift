@@ -438,13 +438,15 @@ extension Array where Element == UInt8 {
             var end = 0
             for i in numbers.indices {
                 if i > 0 { buffer[end] = separator; end += 1 }
-                let value = numbers[i]
-                let digits = Swift.max(1, (67 - value.leadingZeroBitCount) / 4)
-                for place in 0..<digits {
-                    let digit = UInt8(truncatingIfNeeded: value >> UInt64(4 * (digits - 1 - place)) & 0xF)
-                    buffer[end + place] = digit < 10 ? 48 + digit : 87 + digit
-                }
-                end += digits
+                var rest = numbers[i]
+                end += Swift.max(1, (67 &- rest.leadingZeroBitCount) / 4)
+                var at = end
+                repeat {  // the last digit first
+                    let digit = UInt8(truncatingIfNeeded: rest & 0xF)
+                    at &-= 1
+                    buffer[at] = digit < 10 ? 48 &+ digit : 87 &+ digit
+                    rest >>= 4
+                } while rest != 0
             }
             append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<end]))
         }
