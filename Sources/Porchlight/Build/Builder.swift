@@ -87,6 +87,7 @@ public enum Builder {
         guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
 
         let plan = SitePlan(content: content, rendered: rendered, resolver: resolver, theme: theme, calendar: calendar, now: options.now, problems: problems)
+        clock.mark("shared contexts")
         let outputs = plan.outputs()
         clock.mark("plan pages")
         let nextChange = nextChange(content: content, calendar: calendar, now: options.now)
