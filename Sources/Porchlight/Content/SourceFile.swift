@@ -141,14 +141,14 @@ extension String {
     /// Whether the UTF-8 bytes come before `other`'s: `<` for ASCII and NFC text, a third of the cost when sorting
     /// ten thousand paths (`<` goes through the runtime's Unicode-aware comparison).
     func utf8Precedes(_ other: String) -> Bool {
-        let order = utf8.withContiguousStorageIfAvailable { a in
+        let inPlace = utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b in
                 let common = Swift.min(a.count, b.count)
                 let bytes = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
                 return bytes != 0 ? bytes < 0 : a.count < b.count
             }
-        }
-        return (order ?? nil) ?? utf8.lexicographicallyPrecedes(other.utf8)
+        } ?? nil
+        return inPlace ?? utf8.lexicographicallyPrecedes(other.utf8)
     }
 }
 
