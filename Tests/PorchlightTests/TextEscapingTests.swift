@@ -93,5 +93,8 @@ extension TextEscapingTests {
         } + ["Content/letters", "Content/letters-old.md", "Content/letters/a.md", ""]
         #expect(paths.sorted { $0.utf8Precedes($1) } == paths.sorted())
         #expect(!"a".utf8Precedes("a") && "a".utf8Precedes("ab") && !"ab".utf8Precedes("a"))
+        for (text, prefix) in [("---\ntitle: A\n---\n", "---\ntitle: A\n"), ("abc", ""), ("", ""), ("ab", "abc"), ("Olé!", "Olé"), ("Olé", "Ole")] {
+            #expect(text.utf8StartsWith(prefix) == text.utf8.starts(with: prefix.utf8), "\(text) \(prefix)")
+        }
     }
 }
