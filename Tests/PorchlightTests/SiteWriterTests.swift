@@ -23,6 +23,61 @@ struct SiteWriterTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test func aBuildThatFailsWhilePlanningLeavesNoFoldersAndKeepsTheManifest() throws {
+        // The alias is another page's address: an error found only once the pages are planned.
+        let clash = "---\ntitle: Second\ndate: 2024-02-03\naliases: [/letters/hello/]\n---\nMore.\n"
+        let site = try TempSite(good.merging(["Content/letters/2024-02-03-second.md": clash]) { a, _ in a })
+        defer { site.remove() }
+        func leftovers() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: site.url.path).filter { $0.contains(".building-") || $0.contains(".old-") }
+        }
+        #expect(!site.build().succeeded)
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+        #expect(try leftovers().isEmpty)
+
+        let second = site.url.appendingPathComponent("Content/letters/2024-02-03-second.md")
+        try Data("---\ntitle: Second\ndate: 2024-02-03\n---\nMore.\n".utf8).write(to: second)
+        #expect(site.build().succeeded)
+        // Every folder made ahead of its page holds it.
+        let folders = FileManager.default.enumerator(at: site.output, includingPropertiesForKeys: [.isDirectoryKey])!
+            .compactMap { $0 as? URL }.filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+        #expect(!folders.isEmpty)
+        for folder in folders { #expect(try !FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "\(folder.path)") }
+        let before = try snapshot(site.output)
+
+        try Data(clash.utf8).write(to: second)
+        #expect(!site.build().succeeded)
+        #expect(try snapshot(site.output) == before)
+        #expect(FileManager.default.fileExists(atPath: SiteWriter.manifestFile(for: site.output).path))
+        try Data("---\ntitle: Second\ndate: 2024-02-03\n---\nMore, edited.\n".utf8).write(to: second)
+        let fixed = site.build()
+        // The manifest was kept, so the output is updated in place rather than built again.
+        #expect(fixed.succeeded && fixed.filesChanged > 0 && fixed.filesChanged < fixed.filesWritten)
+        #expect(try leftovers().isEmpty)
+    }
+
+    @Test func foldersMadeAheadGoWithADiscardedBuildAndHoldACommittedOne() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let output = parent.appendingPathComponent("Public")
+        let discarded = try SiteWriter(output: output)
+        discarded.makeFoldersAhead(["letters/a/index.html", "letters/b/index.html", "../out/index.html"])
+        try discarded.write("letters/a/index.html", "a")
+        discarded.discard()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("out").path))
+
+        let committed = try SiteWriter(output: output)
+        committed.makeFoldersAhead(["letters/a/index.html", "letters/b/index.html", "index.html"])
+        try committed.write("index.html", "home")
+        try committed.write("letters/b/index.html", "b")
+        try committed.write("letters/a/index.html", "a")
+        try committed.commit()
+        #expect(try String(contentsOf: output.appendingPathComponent("letters/a/index.html"), encoding: .utf8) == "a")
+        #expect(try String(contentsOf: output.appendingPathComponent("letters/b/index.html"), encoding: .utf8) == "b")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted() == [".Public.manifest", "Public"])
+    }
+
     @Test func theSameInputGivesTheSameBytes() throws {
         let site = try TempSite(good)
         defer { site.remove() }

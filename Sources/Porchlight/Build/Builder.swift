@@ -85,6 +85,11 @@ public enum Builder {
         let calendar = SiteCalendar(events: content.events, config: content.config, now: options.now, problems: problems)
         clock.mark("expand events")
         guard !problems.hasErrors else { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
+        let kept = last.flatMap { $0.options.sameSite(as: options) ? $0.manifest : nil }
+        let writer = write ? openWriter(options, manifest: kept, problems: problems) : nil
+        if write, writer == nil { return BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0) }
+        // Into a new folder, the letters' folders are made while the plan below keeps only one core busy.
+        writer?.makeFoldersAhead((content.sections.flatMap(\.entries) + content.pages).map { SitePlan.pageFile($0.path) })
 
         let plan = SitePlan(content: content, rendered: rendered, resolver: resolver, theme: theme, calendar: calendar, now: options.now, problems: problems)
         clock.mark("shared contexts")
@@ -92,13 +97,13 @@ public enum Builder {
         clock.mark("plan pages")
         let nextChange = nextChange(content: content, calendar: calendar, now: options.now)
         let next = nextChange.map { (at: ContentDate.rfc3339($0.date, timeZone: content.config.timeZone), reason: $0.reason) }
-        guard !problems.hasErrors, write else {
+        guard !problems.hasErrors, let writer else {
+            writer?.discard()
             var report = BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0)
             report.nextChange = next
             return report
         }
-        let kept = last.flatMap { $0.options.sameSite(as: options) ? $0.manifest : nil }
-        var (report, manifest) = writeSite(outputs, theme: theme, options: options, manifest: kept, spill: spill, saved: saved, problems: problems)
+        var (report, manifest) = writeSite(outputs, with: writer, theme: theme, options: options, spill: spill, saved: saved, problems: problems)
         report.nextChange = next
         clock.mark("render and write")
         if let cache = options.cache, let manifest, report.succeeded {
@@ -280,24 +285,27 @@ public enum Builder {
         return cut[..<end].trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
     }
 
-    /// Writes the whole site; with the manifest of what the output folder now holds when it succeeded.
-    private static func writeSite(_ outputs: [SiteOutput], theme: Theme, options: BuildOptions, manifest: [String: SiteWriter.Record]?,
-                                  spill: SpillFile?, saved: SavedBodiesWriter?, problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
+    /// The writer of the output folder, or nil with the problem added when the folder cannot be written to.
+    private static func openWriter(_ options: BuildOptions, manifest: [String: SiteWriter.Record]?, problems: Problems) -> SiteWriter? {
         let outputPath = options.output.path
         let source = options.siteFolder.path
         if outputPath == source || source.hasPrefix(outputPath + "/")
             || outputPath.hasPrefix(source + "/Content") || outputPath.hasPrefix(source + "/Templates") {
             problems.add(.error(SourceLocation(path: outputPath), "the output folder would overwrite the site's own files",
                                 fix: "choose an output folder outside Content/ and Templates/, e.g. Public/"))
-            return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil)
+            return nil
         }
-        let writer: SiteWriter
         do {
-            writer = try SiteWriter(output: options.output, previous: options.previous, manifest: manifest)
+            return try SiteWriter(output: options.output, previous: options.previous, manifest: manifest)
         } catch {
             problems.add(.error(SourceLocation(path: outputPath), "\(error)", fix: "pass another --output folder"))
-            return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil)
+            return nil
         }
+    }
+
+    /// Writes the whole site; with the manifest of what the output folder now holds when it succeeded.
+    private static func writeSite(_ outputs: [SiteOutput], with writer: SiteWriter, theme: Theme, options: BuildOptions,
+                                  spill: SpillFile?, saved: SavedBodiesWriter?, problems: Problems) -> (BuildReport, [String: SiteWriter.Record]?) {
         write(outputs, with: writer, theme: theme, options: options, spill: spill, saved: saved, problems: problems)
         guard !problems.hasErrors else { return (BuildReport(diagnostics: problems.list, pagesWritten: 0, filesWritten: 0), nil) }
         let pages = outputs.filter { $0.path.hasSuffix(".html") }.count

@@ -45,17 +45,18 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// Work started on another thread now, its result waited for when asked.
+/// Work started on a thread of its own now, its result waited for when asked. Not one of Dispatch's: a busy worker there
+/// would leave `parallelMap` one thread short, as Dispatch adds none while its workers are running.
 final class InBackground<T>: @unchecked Sendable {
     private let done = DispatchGroup()
     private var result: T?
 
     init(_ work: @escaping @Sendable () -> T) {
         done.enter()
-        DispatchQueue.global().async {
+        Thread {
             self.result = work()
             self.done.leave()
-        }
+        }.start()
     }
 
     var value: T {

@@ -74,8 +74,6 @@ final class SiteWriter: @unchecked Sendable {
         if patching, !inPlace { throw WriterError.io("there is no earlier build in \(self.output.path) to update") }
         if inPlace {
             root = self.output
-            // Without a manifest the next build starts afresh, so a build that stops halfway cannot mislead it.
-            unlink(manifestFile.path)
             return
         }
         root = self.output.deletingLastPathComponent().appendingPathComponent(".\(self.output.lastPathComponent).building-\(getpid())")
@@ -114,6 +112,7 @@ final class SiteWriter: @unchecked Sendable {
             try makeFolder(for: path)
             let target = root.path + "/" + path
             if inPlace {
+                removeManifestOnce()
                 let temporary = target + ".porchlight-\(getpid())"
                 try Self.writeFile(temporary, data)
                 guard rename(temporary, target) == 0 else {
@@ -159,6 +158,32 @@ final class SiteWriter: @unchecked Sendable {
             throw WriterError.unsafePath(path)
         }
         return parts.joined(separator: "/")
+    }
+
+    private var manifestRemoved = false
+
+    /// In place, the manifest goes before the first file changes: without one the next build starts afresh, so a build
+    /// that stops halfway cannot mislead it, and a build that fails before changing anything leaves it.
+    private func removeManifestOnce() {
+        lock.withLock {
+            if !manifestRemoved { unlink(manifestFile.path) }
+            manifestRemoved = true
+        }
+    }
+
+    /// Folders being made before their files are written (see `makeFoldersAhead`).
+    private var foldersAhead: InBackground<Void>?
+
+    /// Starts making the folders of these files on another thread, the last first, as writing starts from the first; for a
+    /// build into a new folder, where every folder is new (a mkdir costs more than writing the file in it). Failures are
+    /// left for the files' own writes to report. Called once, before anything is written.
+    func makeFoldersAhead(_ paths: [String]) {
+        guard !inPlace, foldersAhead == nil else { return }
+        foldersAhead = InBackground { [self] in
+            for path in paths.reversed() {
+                if let path = try? checked(path) { try? makeFolder(for: path) }
+            }
+        }
     }
 
     /// Creates the folders of a path with plain mkdir calls, each folder once per build.
@@ -395,10 +420,11 @@ final class SiteWriter: @unchecked Sendable {
         }
     }
 
-    /// Puts the staged site in place of the old one; the old one is removed only after the swap.
     /// Staged: puts the new site in place of the old one, removing the old one only after the swap.
     /// In place: removes the files the build no longer makes, and folders left empty.
     func commit() throws {
+        _ = foldersAhead?.value
+        if inPlace { removeManifestOnce() }
         let fm = FileManager.default
         if patching {
             manifest = previousManifest.merging(manifest) { $1 }
@@ -426,6 +452,7 @@ final class SiteWriter: @unchecked Sendable {
     /// Throws the staged files away, leaving the previous output untouched. In place, files already replaced
     /// stay replaced; the manifest is gone, so the next build starts afresh.
     func discard() {
+        _ = foldersAhead?.value
         if !inPlace { try? FileManager.default.removeItem(at: root) }
     }
 }

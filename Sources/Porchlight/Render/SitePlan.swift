@@ -488,11 +488,16 @@ final class SitePlan {
                                "isHome": .flag(path.isEmpty)]
             return .object(context)
         }
-        let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
+        let file = Self.pageFile(path)
         let feedText = feeds.flatMap { [$0.type, $0.title, $0.url] }
         let key = pageKey(inputs, [template, path, title, description, lastmod ?? "-", index ? "indexed" : "noindex"] + feedText + parameters)
         out.files.append(SiteOutput(path: file, body: .template(template, context), key: key, bodies: bodies))
         if index { out.sitemap.append((path, lastmod)) }
+    }
+
+    /// The file of the page at a site path: a folder's `index.html`.
+    static func pageFile(_ path: String) -> String {
+        path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
     }
 
     // MARK: Contexts
