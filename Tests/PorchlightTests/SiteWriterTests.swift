@@ -150,8 +150,13 @@ struct SiteWriterTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString)/Public")
         let writer = try SiteWriter(output: root)
         defer { writer.discard() }
-        for path in ["../escape.html", "/etc/passwd", "a/../../b", "./x"] {
+        for path in ["../escape.html", "/etc/passwd", "a/../../b", "./x", "a/..", "a\\..\\b", "..", "", "/"] {
             #expect(throws: SiteWriter.WriterError.self) { try writer.write(path, "x") }
+        }
+        // Empty parts are dropped, and names that only start or end with dots are names.
+        for (path, written) in [("a//b.html", "a/b.html"), ("c/", "c"), ("...", "..."), ("d/.e/f..", "d/.e/f..")] {
+            try writer.write(path, "x")
+            #expect(FileManager.default.fileExists(atPath: writer.root.appendingPathComponent(written).path), "\(path)")
         }
     }
 

@@ -16,6 +16,17 @@ struct SlugTests {
         #expect(Slug.make(text) == slug)
     }
 
+    @Test func asciiTextGivesTheSlugOfItsScalars() {
+        // ASCII text takes a byte path of its own; it must agree with the path for folded text, byte for byte.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ09 -_'.,:/\\!?#&()[]{}@`~^|\"\t\n".utf8) + Array(UInt8(32)...UInt8(126))
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...40, using: &generator)
+            let text = String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+            #expect(Slug.make(text) == Slug.make(text.unicodeScalars.lazy.map(\.value), capacity: text.utf8.count), "\(text)")
+        }
+    }
+
     @Test(arguments: [
         ("2024-11-05-thank-you.md", "thank-you"),
         ("community-policing.md", "community-policing"),

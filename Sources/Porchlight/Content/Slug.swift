@@ -5,15 +5,38 @@ enum Slug {
     static func make(_ text: String) -> String {
         // Folding accents needs ICU, which is slow; most names are plain ASCII and need none, and are read as bytes.
         if !text.containsByte(where: { $0 >= 0x80 }) {
-            if let slug = text.utf8.withContiguousStorageIfAvailable({ make($0.lazy.map(UInt32.init), capacity: $0.count) }) { return slug }
+            if let slug = text.utf8.withContiguousStorageIfAvailable(ascii) { return slug }
             return make(text.utf8.lazy.map(UInt32.init), capacity: text.utf8.count)
         }
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         return make(folded.unicodeScalars.lazy.map(\.value), capacity: folded.utf8.count)
     }
 
-    /// Every scalar kept is an ASCII letter, digit or hyphen, so the slug is built as bytes.
-    private static func make<Scalars: Sequence<UInt32>>(_ scalars: Scalars, capacity: Int) -> String {
+    /// `make` for ASCII bytes, in one pass into the string's own storage: it names every heading of every letter.
+    /// A hyphen stands for at least one byte left out, so the slug is never longer than the text.
+    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { out in
+            var count = 0
+            var pendingHyphen = false
+            for b in bytes {
+                let lower = b | 0x20
+                let digit = b &- 48 < 10
+                if digit || lower &- 97 < 26 {
+                    if pendingHyphen && count > 0 { out[count] = UInt8(ascii: "-"); count += 1 }
+                    pendingHyphen = false
+                    out[count] = digit ? b : lower
+                    count += 1
+                } else if b != 0x27 {  // "Commissioner's" → "commissioners"
+                    pendingHyphen = true
+                }
+            }
+            return count
+        }
+    }
+
+    /// `make` by scalars, as it reads text with accents folded away; every scalar kept is an ASCII letter, digit or
+    /// hyphen, so the slug is built as bytes.
+    static func make<Scalars: Sequence<UInt32>>(_ scalars: Scalars, capacity: Int) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(capacity)
         var pendingHyphen = false

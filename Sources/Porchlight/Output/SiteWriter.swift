@@ -146,13 +146,8 @@ final class SiteWriter: @unchecked Sendable {
 
     /// The path with empty parts removed; throws for anything that could climb out of the output folder.
     private func checked(_ path: String) throws -> String {
-        // The usual path is already clean, and byte checks say so without splitting it into strings.
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        if !path.utf8.contains(UInt8(ascii: "\\")), path.utf8.split(separator: slash, omittingEmptySubsequences: false).allSatisfy({ part in
-            !part.isEmpty && !(part.count <= 2 && part.allSatisfy { $0 == dot })
-        }) {
-            return path
-        }
+        // The usual path is already clean, and one pass over its bytes says so.
+        if path.utf8.withContiguousStorageIfAvailable(Self.isClean) == true { return path }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard !parts.isEmpty, !path.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.contains("\\") }) else {
             throw WriterError.unsafePath(path)
@@ -184,6 +179,24 @@ final class SiteWriter: @unchecked Sendable {
                 if let path = try? checked(path) { try? makeFolder(for: path) }
             }
         }
+    }
+
+    /// No backslash, and no part empty, `.` or `..`.
+    private static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var partLength = 0, dots = 0
+        for b in bytes {
+            if b == UInt8(ascii: "/") {
+                if partLength == 0 || (partLength <= 2 && dots == partLength) { return false }
+                partLength = 0
+                dots = 0
+            } else if b == UInt8(ascii: "\\") {
+                return false
+            } else {
+                partLength += 1
+                if b == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return partLength > 0 && !(partLength <= 2 && dots == partLength)
     }
 
     /// Creates the folders of a path with plain mkdir calls, each folder once per build.
