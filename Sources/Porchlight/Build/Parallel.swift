@@ -64,3 +64,19 @@ final class InBackground<T>: @unchecked Sendable {
         return result!
     }
 }
+
+/// Values made once each, on whichever thread asks first; made outside the lock, so two threads may both make one and
+/// either result is kept (they are the same).
+final class MadeOnce<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Value?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func value(at index: Int, _ make: () -> Value) -> Value {
+        if let value = lock.withLock({ values[index] }) { return value }
+        let value = make()
+        lock.withLock { values[index] = value }
+        return value
+    }
+}

@@ -19,7 +19,11 @@ struct EventFeeds {
             timeZones[scheduled.event.zone.identifier] = ICalendar.timeZoneBlock(scheduled.event.zone.identifier, years: timeZoneYears)
         }
         self.timeZones = timeZones
+        trimmedLines = MadeOnce(count: calendar.events.count)
     }
+
+    /// Each event's lines in the trimmed feeds: it is in the site's, its categories' and its districts', written once.
+    private let trimmedLines: MadeOnce<ICalendar.WrittenEvents>
 
     /// Subscribers of the site, category and district feeds get nothing older than this.
     var cutoff: Date { Self.cutoff(at: calendar.now) }
@@ -72,10 +76,14 @@ struct EventFeeds {
         return out
     }
 
+    /// Called from all cores at once, as the feeds are written.
     func text(path: String, name: String, description: String?, events: [Int], trimmed: Bool) -> String {
-        let vevents = events.flatMap { calendarEvents(calendar.events[$0], trimmed: trimmed) }
+        let written = events.map { index in
+            let write = { ICalendar.lines(calendarEvents(calendar.events[index], trimmed: trimmed)) }
+            return trimmed ? trimmedLines.value(at: index, write) : write()
+        }
         let file = CalendarFile(name: name, description: description, url: config.baseURL + path,
-                                defaultTimeZone: config.timeZone.identifier, events: vevents)
+                                defaultTimeZone: config.timeZone.identifier, events: [], written: written)
         return ICalendar.write(file, timeZoneRange: timeZoneYears, timeZones: timeZones)
     }
 

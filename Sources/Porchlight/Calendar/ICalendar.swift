@@ -49,6 +49,8 @@ struct CalendarFile: Sendable {
     var url: String?                    // URL / SOURCE
     var defaultTimeZone: String?        // X-WR-TIMEZONE
     var events: [CalendarEvent]
+    /// Events already written as lines (see `ICalendar.lines`), after `events`: an event in several feeds is written once.
+    var written: [ICalendar.WrittenEvents] = []
 }
 
 /// RFC 5545 writer: deterministic text, CRLF line ends, lines folded at 75 octets.
@@ -78,16 +80,33 @@ enum ICalendar {
         out.add("REFRESH-INTERVAL", ["VALUE": "DURATION"], value: plain(file.refreshInterval))
         out.add("X-PUBLISHED-TTL", value: plain(file.refreshInterval))
 
-        let tzids = Set(file.events.flatMap { event in
-            ([event.start, event.end, event.recurrenceID].compactMap { $0 } + event.rdates + event.exdates)
-                .compactMap(\.tzid)
-        })
+        let tzids = file.written.reduce(into: zoneIDs(file.events)) { $0.formUnion($1.tzids) }
         for tzid in tzids.sorted() {
             if let block = timeZones[tzid] { out.append(lines: block) } else { writeTimeZone(tzid, years: timeZoneRange, to: &out) }
         }
         for event in file.events { write(event, to: &out) }
+        for written in file.written { out.append(lines: written.lines) }
         out.add("END", value: "VCALENDAR")
         return out.text
+    }
+
+    /// Events as the lines `write` would give them, with the time zones they name.
+    struct WrittenEvents: Sendable {
+        let lines: String
+        let tzids: Set<String>
+    }
+
+    static func lines(_ events: [CalendarEvent]) -> WrittenEvents {
+        var out = ContentLines()
+        for event in events { write(event, to: &out) }
+        return WrittenEvents(lines: out.text, tzids: zoneIDs(events))
+    }
+
+    private static func zoneIDs(_ events: [CalendarEvent]) -> Set<String> {
+        Set(events.flatMap { event in
+            ([event.start, event.end, event.recurrenceID].compactMap { $0 } + event.rdates + event.exdates)
+                .compactMap(\.tzid)
+        })
     }
 
     private static func write(_ event: CalendarEvent, to out: inout ContentLines) {

@@ -242,6 +242,13 @@ private func zoneCalendar(_ tzids: [String]) -> CalendarFile {
         let lines = unfoldedLines(ics)
         #expect(lines.firstIndex(of: "END:VTIMEZONE")! < lines.firstIndex(of: "BEGIN:VEVENT")!)
         #expect(lines.contains("RECURRENCE-ID;TZID=Australia/Lord_Howe:20261107T090000"))
+        // Written once and put into a file as lines, the events give the same file, zones and all.
+        var asLines = CalendarFile(name: "Z", events: [])
+        asLines.written = [ICalendar.lines([series]), ICalendar.lines([override])]
+        #expect(ICalendar.write(asLines, timeZoneRange: 2026...2026) == ics)
+        var mixed = CalendarFile(name: "Z", events: [series])
+        mixed.written = [ICalendar.lines([override])]
+        #expect(ICalendar.write(mixed, timeZoneRange: 2026...2026) == ics)
     }
 }
 
