@@ -32,6 +32,12 @@ struct SlugTests {
         ("community-policing.md", "community-policing"),
         ("2024-11-05.md", "2024-11-05"),
         ("Budget Hearing.md", "budget-hearing"),
+        ("2024-11-05-Café Olé.md", "cafe-ole"),
+        ("Résumé.md", "resume"),
+        ("2024-11-05-no-extension", "no-extension"),
+        ("notes.MD", "notes-md"),
+        (".md", ""),
+        ("2024-11-05-.md", "2024-11-05"),
     ])
     func dropsTheDateFromFileNames(name: String, slug: String) {
         #expect(Slug.fromFileName(name) == slug)

@@ -309,7 +309,9 @@ enum ContentLoader {
 /// Paths below `Content/` as `listFiles` gives them (`letters/a.md`), taken apart by their "/" bytes without building arrays.
 extension String {
     /// How many folders down the file lies: 0 for `about.md`, 1 for `letters/a.md`.
-    fileprivate var folderDepth: Int { utf8.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
+    fileprivate var folderDepth: Int {
+        utf8.withContiguousStorageIfAvailable { $0.count { $0 == UInt8(ascii: "/") } } ?? utf8.count { $0 == UInt8(ascii: "/") }
+    }
     /// The first folder, or nil for a file at the top.
     fileprivate var firstFolder: String? { utf8.firstIndex(of: UInt8(ascii: "/")).map { String(self[..<$0]) } }
     /// The last part of the path.

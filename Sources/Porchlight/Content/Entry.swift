@@ -104,7 +104,7 @@ struct FrontMatter {
                 }
                 yamlStart = next
                 yamlEnd = next
-            } else if line == "---" || line == "..." || line.withoutOuterSpaces == "---" {
+            } else if Self.mayClose(line), line == "---" || line == "..." || line.withoutOuterSpaces == "---" {
                 let yaml = lineNumber > 2 ? String(text[yamlStart!..<yamlEnd]) : ""
                 return FrontMatter(yaml: yaml, body: text[next...], bodyLine: lineNumber + 1)
             } else {
@@ -114,6 +114,13 @@ struct FrontMatter {
         }
         problems.add(file.error(line: 1, "the front matter is not closed", fix: "add a line \"---\" after the last field"))
         return nil
+    }
+
+    /// Whether a line can be the closing "---" or "...": only one starting with a dash, a dot or a space (any Unicode
+    /// space starts with a byte of 0x80 or more) can, and the fields' lines are passed over without comparing them.
+    private static func mayClose(_ line: Substring) -> Bool {
+        guard let first = line.utf8.first else { return false }
+        return first == UInt8(ascii: "-") || first == UInt8(ascii: ".") || first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") || first >= 0x80
     }
 
     /// The next "\n" at or after `start`, found with memchr: ten thousand front matters are cut into lines before anything else.

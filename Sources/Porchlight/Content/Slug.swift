@@ -54,13 +54,17 @@ enum Slug {
 
     /// A file name without `.md` and without a leading `YYYY-MM-DD-` date.
     static func fromFileName(_ name: String) -> String {
-        var base = name
-        if base.hasSuffix(".md") { base.removeLast(3) }
-        let chars = Array(base.utf8)
-        if chars.count > 11, chars[4] == 45, chars[7] == 45, chars[10] == 45,
-           chars[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            base = String(base.dropFirst(11))
+        let slug = name.utf8.withContiguousStorageIfAvailable { bytes -> String in
+            var base = bytes[...]
+            if base.count >= 3, base.suffix(3).elementsEqual(".md".utf8) { base = base.dropLast(3) }
+            if base.count > 11, base[base.startIndex + 4] == 45, base[base.startIndex + 7] == 45, base[base.startIndex + 10] == 45,
+               base.prefix(4).allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                base = base.dropFirst(11)
+            }
+            // Cut at ASCII bytes, so the rest is whole UTF-8; ASCII names (nearly all) need no second look.
+            let rest = UnsafeBufferPointer(rebasing: base)
+            return rest.contains(where: { $0 >= 0x80 }) ? make(String(decoding: rest, as: UTF8.self)) : ascii(rest)
         }
-        return make(base)
+        return slug ?? fromFileName(String(decoding: Array(name.utf8), as: UTF8.self))
     }
 }
