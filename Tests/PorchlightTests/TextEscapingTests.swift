@@ -14,6 +14,19 @@ struct TextEscapingTests {
         #expect(JSONText.quote(text) == quoted)
     }
 
+    @Test func quotedJSONReadsBackAsTheText() throws {
+        // Every control byte and escaped character, among plain runs and text beyond ASCII, read back by Foundation's parser.
+        var generator = SystemRandomNumberGenerator()
+        let pieces = (0..<32).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "<", "/", "plain words ", "é", "😀", "\u{7F}"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let quoted = JSONText.quote(text)
+            #expect(!quoted.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "<") })
+            let read = try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: [.fragmentsAllowed]) as? String
+            #expect(read == text, "\(quoted)")
+        }
+    }
+
     @Test(arguments: [
         ("Fish & Chips <b>\"ok\"</b>", "Fish &amp; Chips &lt;b&gt;&quot;ok&quot;&lt;/b&gt;"),
         ("keep\nlines\tand\r; drop\u{01}\u{1F}", "keep\nlines\tand\r; drop"),
@@ -95,6 +108,9 @@ extension TextEscapingTests {
         #expect(!"a".utf8Precedes("a") && "a".utf8Precedes("ab") && !"ab".utf8Precedes("a"))
         for (text, prefix) in [("---\ntitle: A\n---\n", "---\ntitle: A\n"), ("abc", ""), ("", ""), ("ab", "abc"), ("Olé!", "Olé"), ("Olé", "Ole")] {
             #expect(text.utf8StartsWith(prefix) == text.utf8.starts(with: prefix.utf8), "\(text) \(prefix)")
+        }
+        for path in paths + ["/", "a/", "/a", "é/ü/x", "a//b"] {
+            #expect(path.lastIndex(ofByte: UInt8(ascii: "/")) == path.utf8.lastIndex(of: UInt8(ascii: "/")), "\(path)")
         }
     }
 }

@@ -165,7 +165,7 @@ extension Entry {
             }
             return nil
         }
-        let fileName = contentPath.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(contentPath[contentPath.utf8.index(after: $0)...]) } ?? contentPath
+        let fileName = contentPath.lastIndex(ofByte: UInt8(ascii: "/")).map { String(contentPath[contentPath.utf8.index(after: $0)...]) } ?? contentPath
         var slug = Slug.fromFileName(fileName)
         if let written = f.string("slug") {
             if written.contains("/") || written.contains("\\") || written.hasPrefix(".") || written.contains("..") {

@@ -68,11 +68,21 @@ public enum DiagnosticPrinter {
 
 /// Minimal JSON string quoting, so output does not depend on JSONSerialization's key order or escaping.
 enum JSONText {
-    /// Works on bytes, as every byte it replaces is ASCII: feeds and the search index quote whole pages.
+    /// Works on bytes, as every byte it replaces is ASCII: feeds and the search index quote whole pages, so runs
+    /// of bytes that need nothing are copied at once.
     static func quote(_ s: String) -> String {
+        s.utf8.withContiguousStorageIfAvailable(quote) ?? Array(s.utf8).withUnsafeBufferPointer(quote)
+    }
+
+    private static func quote(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(s.utf8.count + 2)
-        for byte in s.utf8 {
+        out.reserveCapacity(bytes.count + 2)
+        var copied = 0
+        for i in bytes.indices {
+            let byte = bytes[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
+            copied = i + 1
             switch byte {
             case UInt8(ascii: "\""): out += #"\""#.utf8
             case UInt8(ascii: "\\"): out += #"\\"#.utf8
@@ -80,11 +90,13 @@ enum JSONText {
             case 0x0D: out += #"\r"#.utf8
             case 0x09: out += #"\t"#.utf8
             case UInt8(ascii: "<"): out += #"\u003c"#.utf8  // keeps "</script>" harmless when JSON is embedded in HTML
-            case ..<0x20: out += String(format: "\\u%04x", UInt32(byte)).utf8
-            default: out.append(byte)
+            default: out += #"\u00"#.utf8; out += [hexDigit(byte >> 4), hexDigit(byte & 0xF)]
             }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         out.append(UInt8(ascii: "\""))
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 }

@@ -201,7 +201,7 @@ final class SiteWriter: @unchecked Sendable {
 
     /// Creates the folders of a path with plain mkdir calls, each folder once per build.
     private func makeFolder(for path: String) throws {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
+        guard let slash = path.lastIndex(ofByte: UInt8(ascii: "/")) else { return }
         let folder = String(path[..<slash])
         if lock.withLock({ createdFolders.contains(folder) }) { return }
         try makeFolder(for: folder)
