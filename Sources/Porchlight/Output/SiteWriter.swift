@@ -463,7 +463,7 @@ final class SiteWriter: @unchecked Sendable {
     }
 
     /// Throws the staged files away, leaving the previous output untouched. In place, files already replaced
-    /// stay replaced; the manifest is gone, so the next build starts afresh.
+    /// stay replaced; the manifest went with the first of them, so the next build starts afresh.
     func discard() {
         _ = foldersAhead?.value
         if !inPlace { try? FileManager.default.removeItem(at: root) }
