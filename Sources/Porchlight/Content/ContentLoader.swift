@@ -315,5 +315,5 @@ extension String {
     /// The first folder, or nil for a file at the top.
     fileprivate var firstFolder: String? { utf8.firstIndex(of: UInt8(ascii: "/")).map { String(self[..<$0]) } }
     /// The last part of the path.
-    fileprivate var fileName: Substring { lastIndex(ofByte: UInt8(ascii: "/")).map { self[utf8.index(after: $0)...] } ?? self[...] }
+    var fileName: Substring { lastIndex(ofByte: UInt8(ascii: "/")).map { self[utf8.index(after: $0)...] } ?? self[...] }
 }

@@ -165,7 +165,7 @@ extension Entry {
             }
             return nil
         }
-        let fileName = contentPath.lastIndex(ofByte: UInt8(ascii: "/")).map { String(contentPath[contentPath.utf8.index(after: $0)...]) } ?? contentPath
+        let fileName = String(contentPath.fileName)
         var slug = Slug.fromFileName(fileName)
         if let written = f.string("slug") {
             if written.contains("/") || written.contains("\\") || written.hasPrefix(".") || written.contains("..") {
