@@ -19,10 +19,13 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // cmark's allocator: an arena per thread (C for its thread-local state).
+        .target(name: "CDocumentArena"),
         .target(
             name: "Porchlight",
             dependencies: [
                 "CCmark",
+                "CDocumentArena",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

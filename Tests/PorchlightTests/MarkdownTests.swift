@@ -129,3 +129,44 @@ struct ScriptLinkTests {
         #expect(html == "<p><a href=\"https://example.org/\">a</a> <a href=\"\">b</a></p>\n")
     }
 }
+
+/// cmark's memory comes from an arena per thread (Sources/CDocumentArena): documents must come out whole however large,
+/// however nested, on however many threads.
+struct DocumentArenaTests {
+    static let block = "A *paragraph* with a [link](../strategy/plan.md), \"quotes\" -- and `code`.\nA second line.\n\n"
+        + "- one\n- **two**\n\n> quoted\n\n"
+
+    func html(_ markdown: String) -> String { CommonMark.render(markdown, options: [.smart], rewrite: { _ in "/plan/" }).html }
+
+    /// Several megabytes of Markdown take more than the arena's first block (a megabyte), so blocks are added and given back.
+    @Test func aDocumentLargerThanABlockRendersWhole() {
+        let one = html(Self.block)
+        let count = 20_000
+        #expect(html(String(repeating: Self.block, count: count)) == String(repeating: one, count: count))
+        #expect(html(Self.block) == one)
+    }
+
+    /// A link's rewrite may parse other Markdown (link checking reads the headings of the page linked to) while the
+    /// document it is in is still being rendered; the inner document's memory goes back without touching the outer's.
+    @Test func documentsParsedWhileAnotherIsOpenLeaveItWhole() {
+        let outer = "# Title\n\n" + String(repeating: Self.block, count: 200)
+        let inner = "## Inner\n\n" + String(repeating: Self.block, count: 500)
+        let expectedInner = html(inner)
+        var seen = 0
+        let nested = CommonMark.render(outer, options: [.smart]) { _ in
+            seen += 1
+            #expect(CommonMark.anchors(in: inner, options: [.smart]) == ["inner"])
+            #expect(html(inner) == expectedInner)
+            return "/plan/"
+        }
+        #expect(seen == 200)
+        #expect(nested.html == html(outer))
+        #expect(nested.anchors == ["title"])
+    }
+
+    @Test func everyThreadRendersItsOwnDocuments() {
+        let documents = (0..<400).map { "## Letter \($0)\n\n" + String(repeating: Self.block, count: $0 % 37 + 1) }
+        let alone = documents.map(html)
+        #expect(documents.parallelMap { html($0) } == alone)
+    }
+}

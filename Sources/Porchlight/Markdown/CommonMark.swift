@@ -1,4 +1,5 @@
 import CCmark
+import CDocumentArena
 import Foundation
 
 /// The only door to the cmark C library: Markdown in, HTML and a little structure out.
@@ -28,23 +29,47 @@ struct CommonMark {
         var anchors: [String]
     }
 
+    /// cmark's allocator for every document: the calling thread's arena (Sources/CDocumentArena), where a node or a
+    /// string costs a few additions and a whole document is freed at once.
+    nonisolated(unsafe) private static let arena: UnsafeMutablePointer<cmark_mem> = {
+        let memory = UnsafeMutablePointer<cmark_mem>.allocate(capacity: 1)
+        memory.initialize(to: cmark_mem(calloc: document_arena_calloc, realloc: document_arena_realloc, free: document_arena_free))
+        return memory
+    }()
+
     /// cmark's document of the text up to its first NUL byte (where a C string ends), read in place without a copy.
+    /// Its memory is the arena's: call within `inArena`, and use nothing of it after.
     private static func parse<Text: StringProtocol>(_ markdown: Text, options: Options) -> OpaquePointer {
-        let inPlace: OpaquePointer?? = markdown.utf8.withContiguousStorageIfAvailable { (bytes: UnsafeBufferPointer<UInt8>) -> OpaquePointer? in
-            guard let base = bytes.baseAddress else { return nil }
+        let parser = cmark_parser_new_with_mem(options.rawValue, arena)
+        let inPlace: Void? = markdown.utf8.withContiguousStorageIfAvailable { (bytes: UnsafeBufferPointer<UInt8>) in
+            guard let base = bytes.baseAddress else { return }
             let text = UnsafeRawPointer(base)
             var length = bytes.count
             if let nul = memchr(text, 0, length) { length = text.distance(to: UnsafeRawPointer(nul)) }
-            return cmark_parse_document(text.assumingMemoryBound(to: CChar.self), length, options.rawValue)
+            cmark_parser_feed(parser, text.assumingMemoryBound(to: CChar.self), length)
         }
-        if let found = inPlace, let document = found { return document }
-        return markdown.withCString { (text: UnsafePointer<CChar>) -> OpaquePointer in cmark_parse_document(text, strlen(text), options.rawValue) }
+        if inPlace == nil {
+            markdown.withCString { (text: UnsafePointer<CChar>) in cmark_parser_feed(parser, text, strlen(text)) }
+        }
+        let document = cmark_parser_finish(parser)!
+        cmark_parser_free(parser)
+        return document
+    }
+
+    /// Runs `body` with the arena's mark taken before and released after: every document parsed inside is freed at once.
+    private static func inArena<T>(_ body: () -> T) -> T {
+        let mark = document_arena_mark_now()
+        defer { document_arena_release(mark) }
+        return body()
     }
 
     /// Renders Markdown; `rewrite` may replace each link's URL (return nil to keep it).
     static func render<Text: StringProtocol>(_ markdown: Text, options: Options, rewrite: (Link) -> String?) -> Rendered {
+        inArena { renderInArena(markdown, options: options, rewrite: rewrite) }
+    }
+
+    private static func renderInArena<Text: StringProtocol>(_ markdown: Text, options: Options, rewrite: (Link) -> String?) -> Rendered {
         let document = parse(markdown, options: options)
-        defer { cmark_node_free(document) }
 
         var headingNodes: [OpaquePointer] = []
         // In page order: nil for a heading (its id comes later), or the ids written in raw HTML.
@@ -97,7 +122,6 @@ struct CommonMark {
         guard let cHTML = cmark_render_html(document, options.rawValue) else {
             return Rendered(html: "", firstParagraph: firstParagraph, headings: headings, anchors: anchors)
         }
-        defer { free(cHTML) }
         let html = headings.isEmpty ? String(cString: cHTML) : tightenHeadings(cHTML)
         return Rendered(html: html, firstParagraph: firstParagraph, headings: headings, anchors: anchors)
     }
@@ -105,8 +129,11 @@ struct CommonMark {
     /// The ids a `#fragment` can name in the HTML `render` makes of this Markdown: every heading's, and, when raw HTML is
     /// let through, the `id` and `name` attributes written in it. Parses without rendering, for link checking.
     static func anchors<Text: StringProtocol>(in markdown: Text, options: Options) -> [String] {
+        inArena { anchorsInArena(markdown, options: options) }
+    }
+
+    private static func anchorsInArena<Text: StringProtocol>(_ markdown: Text, options: Options) -> [String] {
         let document = parse(markdown, options: options)
-        defer { cmark_node_free(document) }
         var out: [String] = []
         var ids = HeadingIDs()
         let iterator = cmark_iter_new(document)
@@ -137,29 +164,25 @@ struct CommonMark {
     }
 
     /// Replaces a link (or image) by what it contains: a `javascript:` link becomes its plain text, not `<a href="">`.
+    /// Nodes taken out of the tree are freed with the document's arena.
     private static func unwrap(_ node: OpaquePointer) {
         while let child = cmark_node_first_child(node) {
             cmark_node_unlink(child)
-            if cmark_node_insert_before(node, child) == 0 { cmark_node_free(child) }
+            cmark_node_insert_before(node, child)
         }
         cmark_node_unlink(node)
-        cmark_node_free(node)
     }
 
     /// cmark writes `<h2>` without attributes; a custom block carrying `<h2 id="…">` gives stable anchors.
     private static func replaceWithAnchoredHeading(_ heading: OpaquePointer, level: Int, id: String) {
-        guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        guard let custom = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, arena) else { return }
         cmark_node_set_on_enter(custom, "<h\(level) id=\"\(id)\">")
         cmark_node_set_on_exit(custom, "</h\(level)>")
         while let child = cmark_node_first_child(heading) {
             cmark_node_unlink(child)
-            if cmark_node_append_child(custom, child) == 0 { cmark_node_free(child) }
+            cmark_node_append_child(custom, child)
         }
-        if cmark_node_replace(heading, custom) == 1 {
-            cmark_node_free(heading)
-        } else {
-            cmark_node_free(custom)
-        }
+        cmark_node_replace(heading, custom)
     }
 
     /// cmark puts custom blocks on lines of their own; this drops the newlines just inside `<hN id=…>` … `</hN>` in one pass.
