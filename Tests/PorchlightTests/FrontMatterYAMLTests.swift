@@ -106,6 +106,11 @@ struct FrontMatterYAMLTests {
         "a: b\nc:\n  - d\n  - e\n",
         "seq:\n  - a\n  -  b\n",
         "a: #\n  b: c\n",
+        "a: |\n  literal\n", "a: |-\n  x\n", "a: |+\n  keep\n\n\nb: x\n", "a: |-\n  strip\n\n", "a: |\n  no break at the end",
+        "a: |\n  one\n  two\n\n  after a blank line\n\n\nb: x\n", "a: |\n\n  after a blank line\n", "a: | \n  x\n", "a: |\n  x\n \n  y\n",
+        "a: |\n  # not a comment\n    more indented\n  trailing spaces  \n  - not a list\n  k: not a key\nb: y\n",
+        "a: |\n    deep\n  # a comment, as the scalar ended\nb: |+\n  k\n",
+        "location:\n  notes: |\n    Inside a mapping.\n\n    Two paragraphs.\n  name: Hall\ndescription: |\n  Café — “quoted” 😀\n",
     ])
     func fastReaderTakes(yaml: String) {
         let result = Self.check(yaml)
@@ -118,7 +123,8 @@ struct FrontMatterYAMLTests {
         "", "# only a comment\n", "   \n",
         "plain scalar at the root\n", "- a\n- b\n", "[a, b]\n", "{a: b}\n", "  indented: root\n",
         "a: &anchor x\nb: *anchor\n", "a: !!str x\n", "a: !custom x\n", "!!map\na: b\n",
-        "a: |\n  literal\n", "a: >\n  folded\n", "a: |-\n  x\n",
+        "a: >\n  folded\n", "a: |2\n  x\n", "a: |-2\n  x\n", "a: | # comment\n  x\n", "a: |x\n  y\n", "a: |\nb: c\n",
+        "a: |\n   \n  x\n", "a: |\n  x\n     \n", "a:\n  b: |\n  x\n", "- |\n  x\n", "a: [|]\n", "a: |\n  x\n y\n", "a: |\n  x\n\tb\n",
         "a: first line\n  continued\n", "a: \"open\n  close\"\n", "a: 'open\n  close'\n",
         "a: \"escaped line break \\\n  x\"\n", "a: \"bad \\q escape\"\n", "a: \"\\uD800\"\n", "a: \"\\uFEFF\"\n", "a: \"\\x4\"\n",
         "a: value: more\n", "a: value:\n", "a: 1\na: 2\n", "\"a\": 1\na: 2\n", "on: 1\n\"on\": 2\n", "caf\u{E9}: 1\ncafe\u{301}: 2\n",
@@ -235,7 +241,19 @@ struct FrontMatterYAMLTests {
         }
         func value(_ indent: Int, depth: Int) -> String {
             switch depth > 3 ? random.next(3) : random.next(6) {
-            case 0: return " " + scalar() + comment() + "\n"
+            case 0:
+                guard random.next(6) == 0 else { return " " + scalar() + comment() + "\n" }
+                // A literal block scalar: lines of text, blank lines and more indented ones.
+                let inner = indent + random.next(3) + 1
+                var out = " |" + ["", "-", "+"][random.next(3)] + "\n"
+                for _ in 0..<(random.next(4) + 1) {
+                    switch random.next(5) {
+                    case 0: out += String(repeating: " ", count: random.next(inner + 1)) + "\n"
+                    case 1: out += String(repeating: " ", count: inner + random.next(3)) + "# " + scalar() + "\n"
+                    default: out += String(repeating: " ", count: inner) + scalar() + (random.next(4) == 0 ? "  " : "") + "\n"
+                    }
+                }
+                return out
             case 1: return " " + flow() + comment() + "\n"
             case 2: return comment() + "\n"
             case 3: return comment() + "\n" + mapping(indent + random.next(4) + 1, depth: depth + 1, compact: false)
@@ -273,6 +291,7 @@ struct FrontMatterYAMLTests {
             "title: \"A: b\"\ndate: 2024-05-14\nsummary: We held roll call # comment\ntags: [community, 'roll call']\n",
             "location:\n  name: Hall\n  notes: a b\nlist:\n- x\n- 'y'\ndates:\n  - start: 1\n    end: 2\n  - [a, b]\n",
             "a: \"esc \\\" \\\\ \\u00e9\"\nb: 'it''s'\nc:\nd: ~\n",
+            "title: Coffee\ndescription: |\n  First paragraph.\n\n  # Second, a heading\n    indented\nnext: x\n",
         ]
         let pieces = [" ", "  ", "\n", "\n  ", "-", "- ", ":", ": ", "#", " #", "'", "\"", "\\", "[", "]", ",", "{", "}",
                       "?", "&", "*", "!", "|", ">", "%", "@", "`", "é", "\t", "---", "x", "''", "\\\""]

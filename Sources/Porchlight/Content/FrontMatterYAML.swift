@@ -4,9 +4,10 @@
 /// Accepted: a block mapping at column 0; keys that are plain or quoted scalars on one line; values that are plain,
 /// single- or double-quoted scalars on one line, flow sequences of such scalars on one line (`[a, "b"]`), nested
 /// block mappings, and block sequences (indented or not) of scalars, flow sequences or compact mappings
-/// (`- name: x`); blank lines and comments. Everything else — anchors, aliases, tags, block and multi-line
-/// scalars, flow mappings, complex keys, directives and document markers, tabs, control characters, duplicate
-/// keys, indentation that is not exact — returns nil, and the caller composes with Yams, which also reports errors.
+/// (`- name: x`); literal block scalars (`|`) as values of keys; blank lines and comments. Everything else —
+/// anchors, aliases, tags, folded and other multi-line scalars, flow mappings, complex keys, directives and document
+/// markers, tabs, control characters, duplicate keys, indentation that is not exact — returns nil, and the caller
+/// composes with Yams, which also reports errors.
 enum FrontMatterYAML {
     static func parse(_ text: String) -> YAMLValue? {
         var text = text
@@ -19,7 +20,7 @@ enum FrontMatterYAML {
 
 private let space: UInt8 = 0x20, newline: UInt8 = 0x0A, hash: UInt8 = 0x23, colon: UInt8 = 0x3A, dash: UInt8 = 0x2D
 private let singleQuote: UInt8 = 0x27, doubleQuote: UInt8 = 0x22, backslash: UInt8 = 0x5C
-private let openBracket: UInt8 = 0x5B, closeBracket: UInt8 = 0x5D, comma: UInt8 = 0x2C
+private let openBracket: UInt8 = 0x5B, closeBracket: UInt8 = 0x5D, comma: UInt8 = 0x2C, pipe: UInt8 = 0x7C, plus: UInt8 = 0x2B
 
 /// One pass over the text's bytes; every method returns nil as soon as the text leaves the accepted subset.
 private struct Reader {
@@ -125,6 +126,9 @@ private struct Reader {
                 current += 1
                 guard let nested = nested(under: indent, empty: position(of: afterColon, in: line), depth: depth) else { return nil }
                 value = nested
+            } else if bytes[valueStart] == pipe {
+                guard let literal = literal(at: valueStart, in: line, parentIndent: indent) else { return nil }
+                value = literal
             } else {
                 guard let inline = inlineValue(at: valueStart, in: line) else { return nil }
                 current += 1
@@ -192,6 +196,67 @@ private struct Reader {
             }
         }
         return YAMLValue(content: .sequence(items), line: mark.line, column: mark.column)
+    }
+
+    // MARK: Literal block scalars
+
+    /// A literal block scalar (`|`, `|-` or `|+` alone after its key) whose lines are more indented than the key, as
+    /// libyaml reads it; the current line moves past it. Indentation indicators, comments after the indicator, an
+    /// empty scalar, lines of spaces longer than the indentation and leading blank lines longer than the first line
+    /// of text are left to Yams. The lines come from the bytes, as a line of text may start with `#`.
+    mutating func literal(at start: Int, in line: Line, parentIndent: Int) -> YAMLValue? {
+        var index = start + 1
+        var chomping = 0
+        if index < line.end && (bytes[index] == dash || bytes[index] == plus) {
+            chomping = bytes[index] == dash ? -1 : 1
+            index += 1
+        }
+        guard skipSpaces(from: index, to: line.end) == line.end, line.end < bytes.count else { return nil }
+        var text: [UInt8] = []
+        var indent = 0, longestLeading = 0
+        /// Line breaks of the blank lines since the last line of text; the break after that line is counted apart.
+        var blankBreaks = 0
+        var lastHadBreak = false
+        var lineStart = line.end + 1
+        while lineStart < bytes.count {
+            let lineEnd = nextLineBreak(from: lineStart)
+            let spaces = skipSpaces(from: lineStart, to: lineEnd) - lineStart
+            if lineStart + spaces == lineEnd {
+                if indent == 0 {
+                    longestLeading = max(longestLeading, spaces)
+                } else if spaces > indent {
+                    return nil
+                }
+                blankBreaks += 1
+            } else {
+                if indent == 0 {
+                    guard spaces > parentIndent, longestLeading <= spaces else { return nil }
+                    indent = spaces
+                } else if spaces < indent {
+                    break
+                }
+                if lastHadBreak { text.append(newline) }
+                text.append(contentsOf: repeatElement(newline, count: blankBreaks))
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(lineStart + indent)..<lineEnd]))
+                blankBreaks = 0
+                lastHadBreak = lineEnd < bytes.count
+            }
+            lineStart = lineEnd + 1
+        }
+        guard indent > 0 else { return nil }
+        if chomping >= 0 && lastHadBreak { text.append(newline) }
+        if chomping == 1 { text.append(contentsOf: repeatElement(newline, count: blankBreaks)) }
+        // The scalar ends where the less indented line begins, or at the end of the text.
+        let end = min(lineStart, bytes.count)
+        while current < lines.count && lines[current].begin < end { current += 1 }
+        return value(.scalar(String(decoding: text, as: UTF8.self), .literal), at: start, in: line)
+    }
+
+    /// The index of the next line break at or after `index`, or the end of the text.
+    func nextLineBreak(from index: Int) -> Int {
+        var index = index
+        while index < bytes.count && bytes[index] != newline { index += 1 }
+        return index
     }
 
     /// `-` followed by a space or the end of the line.
