@@ -33,4 +33,32 @@ import Testing
         }
         #expect(Fingerprint.of(context: base, template: "other", theme: 1) != of(base))
     }
+
+    /// Bytes are hashed on four lanes over runs of 32, then one lane: at every length and every alignment, a change of
+    /// any one byte, or words trading places between lanes, changes the hash; the same bytes anywhere hash alike.
+    @Test func everyByteCountsOnEveryLane() {
+        var random = SeededRandom(seed: 5)
+        let storage = (0..<160).map { _ in UInt8(random.next(256)) }
+        storage.withUnsafeBytes { all in
+            for length in 0...100 {
+                let first = Fingerprint.hash(UnsafeRawBufferPointer(rebasing: all[0..<length]), seed: 9)
+                var copy = Array(all[0..<length])
+                for offset in 1...3 {
+                    let moved = Array(repeating: UInt8(0), count: offset) + copy
+                    moved.withUnsafeBytes { #expect(Fingerprint.hash(UnsafeRawBufferPointer(rebasing: $0[offset...]), seed: 9) == first) }
+                }
+                for index in 0..<length {
+                    copy[index] ^= 0x40
+                    copy.withUnsafeBytes { #expect(Fingerprint.hash($0, seed: 9) != first, "byte \(index) of \(length)") }
+                    copy[index] ^= 0x40
+                }
+                if length >= 32 {
+                    copy.swapAt(0, 8)
+                    copy.swapAt(1, 9)
+                    copy.withUnsafeBytes { #expect(Fingerprint.hash($0, seed: 9) != first) }
+                }
+                #expect(Fingerprint.hash(UnsafeRawBufferPointer(rebasing: all[0..<length]), seed: 10) != first)
+            }
+        }
+    }
 }

@@ -212,22 +212,9 @@ final class SiteWriter: @unchecked Sendable {
         lock.withLock { _ = createdFolders.insert(folder) }
     }
 
-    /// A 64-bit hash of a file's bytes, eight at a time, to tell whether it changed without reading the old one.
+    /// A 64-bit hash of a file's bytes, to tell whether it changed without reading the old one.
     static func hash(_ data: Data) -> UInt64 {
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> UInt64 in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-            var i = 0
-            while i + 8 <= bytes.count {
-                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
-                h ^= h >> 29
-                i += 8
-            }
-            while i < bytes.count {
-                h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
-                i += 1
-            }
-            return h ^ (h >> 32)
-        }
+        data.withUnsafeBytes { Fingerprint.hash($0, seed: 0xcbf2_9ce4_8422_2325) }
     }
 
     /// One line a file: `key inputs content size path`, the numbers in hex; a manifest in any other form is ignored.
