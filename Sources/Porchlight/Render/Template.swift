@@ -316,16 +316,19 @@ struct TemplateLibrary: Sendable {
     func render(_ name: String, _ context: TemplateValue, marking marked: String?) -> (data: Data, marks: [Int]) {
         var output = RenderOutput(capacity: 32_768)
         output.marked = marked
-        var stack: [TemplateValue] = []
-        stack.reserveCapacity(8)
-        stack.append(context)
-        if let template = templates[name] { render(template, template.steps.indices, &stack, into: &output, indentation: []) }
+        // The stack holds where values are, not copies: the context and every object in it outlive the render.
+        withUnsafePointer(to: context) { root in
+            var stack: [UnsafePointer<TemplateValue>] = []
+            stack.reserveCapacity(8)
+            stack.append(root)
+            if let template = templates[name] { render(template, template.steps.indices, &stack, into: &output, indentation: []) }
+        }
         let marks = output.marks
         return (output.data(), marks)
     }
 
-    private func render(_ template: Template, _ steps: Range<Int>, _ stack: inout [TemplateValue], into output: inout RenderOutput,
-                        indentation: [UInt8]) {
+    private func render(_ template: Template, _ steps: Range<Int>, _ stack: inout [UnsafePointer<TemplateValue>],
+                        into output: inout RenderOutput, indentation: [UInt8]) {
         var i = steps.lowerBound
         while i < steps.upperBound {
             // An indented partial indents every line it writes, as the Mustache spec asks.
@@ -337,7 +340,7 @@ struct TemplateLibrary: Sendable {
                 template.text.withUnsafeBufferPointer { output.append(UnsafeBufferPointer(rebasing: $0[range])) }
             case let .variable(path, escaped):
                 guard let value = lookup(path, in: template, stack) else { break }
-                switch consume value {
+                switch value.pointee {
                 case let .text(text): output.append(text, escaped: escaped, indented: !indentation.isEmpty)
                 case let .number(number): output.append(String(number))
                 case let .flag(flag): output.append(flag ? "true" : "false")
@@ -348,23 +351,21 @@ struct TemplateLibrary: Sendable {
                 let inside = i + 1..<end
                 let value = lookup(path, in: template, stack)
                 if inverted {
-                    switch value {
-                    case nil, .flag(false): render(template, inside, &stack, into: &output, indentation: indentation)
-                    case let .list(items) where items.isEmpty: render(template, inside, &stack, into: &output, indentation: indentation)
-                    default: break
-                    }
+                    if Self.isFalsy(value) { render(template, inside, &stack, into: &output, indentation: indentation) }
                     break
                 }
-                switch value {
-                case nil, .flag(false): break
-                case .flag(true): render(template, inside, &stack, into: &output, indentation: indentation)
-                case let .list(items):
-                    for item in items {
-                        stack.append(item)
-                        render(template, inside, &stack, into: &output, indentation: indentation)
-                        stack.removeLast()
+                guard let value, !Self.isFalsy(value) else { break }
+                if case let .list(items) = value.pointee {
+                    items.withUnsafeBufferPointer { items in
+                        for item in items.indices {
+                            stack.append(items.baseAddress! + item)
+                            render(template, inside, &stack, into: &output, indentation: indentation)
+                            stack.removeLast()
+                        }
                     }
-                case let .some(value):
+                } else if case .flag = value.pointee {
+                    render(template, inside, &stack, into: &output, indentation: indentation)
+                } else {
                     stack.append(value)
                     render(template, inside, &stack, into: &output, indentation: indentation)
                     stack.removeLast()
@@ -381,18 +382,29 @@ struct TemplateLibrary: Sendable {
         }
     }
 
+    /// Nothing, `false` and an empty list: what skips a section and shows an inverted one.
+    private static func isFalsy(_ value: UnsafePointer<TemplateValue>?) -> Bool {
+        guard let value else { return true }
+        switch value.pointee {
+        case .flag(false): return true
+        case let .list(items): return items.isEmpty
+        default: return false
+        }
+    }
+
     // Inlined into its two callers in the render loop: a twentieth of rendering's instructions.
     @inline(__always)
-    private func lookup(_ path: Template.Path, in template: Template, _ stack: [TemplateValue]) -> TemplateValue? {
+    private func lookup(_ path: Template.Path, in template: Template, _ stack: [UnsafePointer<TemplateValue>]) -> UnsafePointer<TemplateValue>? {
         guard !path.parts.isEmpty else { return stack.last }
         let first = path.parts.lowerBound
-        var found: TemplateValue?
+        var found: UnsafePointer<TemplateValue>?
         if path.currentOnly {
-            if case let .object(object) = stack.last { found = object[template.keys[first], signature: template.signatures[first]] }
+            if case let .object(object) = stack.last!.pointee { found = object.address(of: template.keys[first], signature: template.signatures[first]) }
         } else {
             var i = stack.count - 1
             while i >= 0 {
-                if case let .object(object) = stack[i], let child = object[template.keys[first], signature: template.signatures[first]] {
+                if case let .object(object) = stack[i].pointee,
+                   let child = object.address(of: template.keys[first], signature: template.signatures[first]) {
                     found = child
                     break
                 }
@@ -400,8 +412,8 @@ struct TemplateLibrary: Sendable {
             }
         }
         for part in path.parts.dropFirst() {
-            guard case let .object(object) = found else { return nil }
-            found = object[template.keys[part], signature: template.signatures[part]]
+            guard let current = found, case let .object(object) = current.pointee else { return nil }
+            found = object.address(of: template.keys[part], signature: template.signatures[part])
         }
         return found
     }

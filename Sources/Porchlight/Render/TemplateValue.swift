@@ -115,8 +115,19 @@ final class TemplateObject: Sendable {
 
     /// The value of `key`, whose signature is given, as templates look their names up many times.
     subscript(_ key: String, signature signature: UInt64) -> TemplateValue? {
-        for i in signatures.indices where signatures[i] == signature && keys[i] == key { return values[i] }
+        index(of: key, signature: signature).map { values[$0] }
+    }
+
+    func index(of key: String, signature: UInt64) -> Int? {
+        for i in signatures.indices where signatures[i] == signature && keys[i] == key { return i }
         return nil
+    }
+
+    /// Where the value of `key` is stored, valid while this object lives: rendering reads values in place rather than
+    /// copying (and retaining) each one it looks up.
+    func address(of key: String, signature: UInt64) -> UnsafePointer<TemplateValue>? {
+        guard let i = index(of: key, signature: signature) else { return nil }
+        return values.withUnsafeBufferPointer { $0.baseAddress! + i }
     }
 
     /// A key's length and first seven bytes: a lookup passes over most keys comparing this one number.
