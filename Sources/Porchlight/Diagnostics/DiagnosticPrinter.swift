@@ -71,12 +71,21 @@ enum JSONText {
     /// Works on bytes, as every byte it replaces is ASCII: feeds and the search index quote whole pages, so runs
     /// of bytes that need nothing are copied at once.
     static func quote(_ s: String) -> String {
-        s.utf8.withContiguousStorageIfAvailable(quote) ?? Array(s.utf8).withUnsafeBufferPointer(quote)
+        var out: [UInt8] = []
+        append(quoted: s, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func quote(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(bytes.count + 2)
+    /// Appends `s` in quotes, escaped as JSON (and `<` as `\u003c`, so JSON in a page's script stays harmless).
+    static func append(quoted s: String, to out: inout [UInt8]) {
+        if s.utf8.withContiguousStorageIfAvailable({ append(quoted: $0, to: &out) }) == nil {
+            Array(s.utf8).withUnsafeBufferPointer { append(quoted: $0, to: &out) }
+        }
+    }
+
+    private static func append(quoted bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count + 2)
+        out.append(UInt8(ascii: "\""))
         var copied = 0
         for i in bytes.indices {
             let byte = bytes[i]
@@ -95,7 +104,6 @@ enum JSONText {
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         out.append(UInt8(ascii: "\""))
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }

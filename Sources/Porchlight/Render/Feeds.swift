@@ -57,13 +57,24 @@ enum Feeds {
     }
 
     static func xml(_ s: String) -> String {
-        // Most text needs no escaping; check the bytes before walking scalars.
-        if !s.containsByte(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) {
-            return s
-        }
-        // On bytes, as every byte replaced is ASCII: feeds hold whole pages.
+        // Most text needs no escaping; check the bytes before walking them.
+        if !s.containsByte(where: needsEscaping) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 64)
+        append(xmlEscaped: s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+    }
+
+    /// On bytes, as every byte replaced is ASCII: feeds hold whole pages.
+    static func append(xmlEscaped s: String, to out: inout [UInt8]) {
+        if !s.containsByte(where: needsEscaping) {
+            if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: s.utf8) }
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "&"): out += "&amp;".utf8
@@ -76,6 +87,5 @@ enum Feeds {
             default: out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -708,39 +708,62 @@ final class SitePlan {
     }
 
     private func sitemapXML(_ pages: [(path: String, lastmod: String?)]) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for page in pages.sorted(by: { $0.path < $1.path }) {
-            out += "  <url><loc>\(Feeds.xml(absURL(page.path)))</loc>"
-            if let lastmod = page.lastmod { out += "<lastmod>\(lastmod)</lastmod>" }
-            out += "</url>\n"
+        var out = TextBuffer(capacity: 256 + pages.count * 128)
+        out.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+        for page in pages.sorted(byText: \.path) {
+            out.append("  <url><loc>")
+            out.append(xmlEscaped: absURL(page.path))
+            out.append("</loc>")
+            if let lastmod = page.lastmod {
+                out.append("<lastmod>")
+                out.append(text: lastmod)
+                out.append("</lastmod>")
+            }
+            out.append("</url>\n")
         }
-        return out + "</urlset>\n"
+        out.append("</urlset>\n")
+        return out.text
     }
 
-    /// `JSONText.quote`, but a text that needs no escaping (most of them) is not copied byte by byte.
-    private static func quote(_ s: String) -> String {
-        s.containsByte { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") } ? JSONText.quote(s) : "\"" + s + "\""
-    }
-
+    /// One row a page and one an event, in a list.
     private func searchJSON(_ items: [RenderedEntry]) -> String {
-        let q = Self.quote
-        var rows = items.sorted { $0.entry.path < $1.entry.path }.map { item -> String in
-            var row = "{\"title\": \(q(item.entry.title)), \"url\": \(q(url(item.entry.path))), \"summary\": \(q(item.summary))"
-            if let date = item.entry.date { row += ", \"date\": \(q(date.dateOnly))" }
-            if let section = item.entry.section { row += ", \"section\": \(q(section))" }
-            return row + ", \"kind\": \"page\"}"
+        var out = TextBuffer(capacity: 64 + (items.count + calendar.events.count) * 256)
+        out.append("[\n")
+        var rows = 0
+        func row(title: String, url: String, summary: String) {
+            out.append(rows == 0 ? "  {\"title\": " : ",\n  {\"title\": ")
+            rows += 1
+            out.append(jsonQuoted: title)
+            out.append(", \"url\": ")
+            out.append(jsonQuoted: url)
+            out.append(", \"summary\": ")
+            out.append(jsonQuoted: summary)
+        }
+        for item in items.sorted(byText: \.entry.path) {
+            row(title: item.entry.title, url: url(item.entry.path), summary: item.summary)
+            if let date = item.entry.date {
+                out.append(", \"date\": ")
+                out.append(jsonQuoted: date.dateOnly)
+            }
+            if let section = item.entry.section {
+                out.append(", \"section\": ")
+                out.append(jsonQuoted: section)
+            }
+            out.append(", \"kind\": \"page\"}")
         }
         var nextByEvent: [Int: SiteCalendar.Item] = [:]
         for item in calendar.upcoming where nextByEvent[item.event] == nil { nextByEvent[item.event] = item }
         for (index, scheduled) in calendar.events.enumerated() {
             let event = scheduled.event
-            var row = "{\"title\": \(q(event.title)), \"url\": \(q(url(eventPath(event)))), \"summary\": \(q(event.summary ?? ""))"
+            row(title: event.title, url: url(eventPath(event)), summary: event.summary ?? "")
             if let next = nextByEvent[index] {
-                row += ", \"date\": \(q(next.occurrence.start.icsDay))"
+                out.append(", \"date\": ")
+                out.append(jsonQuoted: next.occurrence.start.icsDay)
             }
-            rows.append(row + ", \"kind\": \"event\"}")
+            out.append(", \"kind\": \"event\"}")
         }
-        return "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
+        out.append("\n]\n")
+        return out.text
     }
 
     static let searchPageLimit = 500
