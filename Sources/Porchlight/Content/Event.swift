@@ -400,5 +400,5 @@ struct EventReader {
 
 extension LocalDateTime {
     /// `2026-12-05`, for messages.
-    var icsDay: String { String(description.prefix(10)) }
+    var icsDay: String { isoDay }
 }

@@ -76,19 +76,20 @@ extension SitePlan {
     /// Items grouped under a heading per local day.
     func dayGroups(_ items: [SiteCalendar.Item]) -> [TemplateValue] {
         var groups: [TemplateValue] = []
-        var currentDay = ""
+        var currentDay: (year: Int, month: Int, day: Int)?
         var current: [TemplateValue] = []
-        var heading = ""
+        var iso = "", heading = ""
         func flush() {
-            if !current.isEmpty { groups.append(["iso": .text(currentDay), "heading": .text(heading), "items": .list(current)]) }
+            if !current.isEmpty { groups.append(["iso": .text(iso), "heading": .text(heading), "items": .list(current)]) }
         }
         for item in items {
             let view = itemView(item)
-            let day = view.start.icsDay
-            if day != currentDay {
+            let start = view.start
+            if currentDay.map({ $0 != (start.year, start.month, start.day) }) ?? true {
                 flush()
-                currentDay = day
-                heading = EventText.day(view.start)
+                currentDay = (start.year, start.month, start.day)
+                iso = start.icsDay
+                heading = EventText.day(start)
                 current = []
             }
             current.append(view.context)

@@ -55,4 +55,20 @@ struct LocalDateTimeTests {
         #expect(LocalDateTime(year: 2026, month: 3, day: 8).icsText(dateOnly: true) == "20260308")
         #expect(LocalDateTime(year: 2026, month: 3, day: 8, hour: 2, minute: 30).description == "2026-03-08T02:30:00")
     }
+
+    /// Written byte by byte for years of four digits; the same text as padding each field, for every field's range.
+    @Test func descriptionsPadEveryField() {
+        func padded(_ value: Int, _ width: Int) -> String {
+            value < 0 ? "-" + padded(-value, width) : String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
+        }
+        var random = SeededRandom(seed: 3)
+        let years = [0, 1, 9, 10, 99, 100, 999, 1000, 1970, 2026, 9999, 10_000, 12_345, -1, -2026] + (0..<200).map { _ in random.next(10_000) }
+        for year in years {
+            let t = LocalDateTime(year: year, month: random.next(12) + 1, day: random.next(28) + 1, hour: random.next(24),
+                                  minute: random.next(60), second: random.next(60))
+            let expected = "\(padded(t.year, 4))-\(padded(t.month, 2))-\(padded(t.day, 2))T\(padded(t.hour, 2)):\(padded(t.minute, 2)):\(padded(t.second, 2))"
+            #expect(t.description == expected)
+            #expect(t.isoDay == String(expected.prefix(10)))
+        }
+    }
 }
