@@ -4,12 +4,16 @@ import Foundation
 /// §3.3.5 rules for times that daylight-saving changes make missing or repeated.
 public struct ZoneResolver: Sendable, Equatable {
     public let timeZone: TimeZone
+    private let offsets: ZoneOffsets
 
     public static let utc = ZoneResolver(TimeZone(identifier: "UTC")!)
 
     public init(_ timeZone: TimeZone) {
         self.timeZone = timeZone
+        offsets = ZoneOffsets.of(timeZone)
     }
+
+    public static func == (a: ZoneResolver, b: ZoneResolver) -> Bool { a.timeZone == b.timeZone }
 
     /// Nil for an unknown zone name, so content errors can say which name is wrong.
     public init?(identifier: String) {
@@ -21,7 +25,7 @@ public struct ZoneResolver: Sendable, Equatable {
 
     /// UTC offset in seconds in force at `instant` (e.g. -18000 for CDT).
     public func offsetSeconds(at instant: Date) -> Int {
-        timeZone.secondsFromGMT(for: instant)
+        offsets.seconds(at: instant)
     }
 
     /// The wall-clock time at `instant` in this zone.
@@ -45,6 +49,6 @@ public struct ZoneResolver: Sendable, Equatable {
     }
 
     private func offset(atEpoch seconds: Int) -> Int {
-        timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+        offsets.seconds(at: Date(timeIntervalSince1970: Double(seconds)))
     }
 }

@@ -79,10 +79,11 @@ public struct ContentDate: Hashable, Sendable, Comparable {
             resolvedOffset = offset
         } else {
             // Guess with the offset at the local reading, then correct once (handles all but DST gaps exactly).
-            let guess = Date(timeIntervalSince1970: local - TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: local))))
-            let corrected = timeZone.secondsFromGMT(for: guess)
+            let offsets = ZoneOffsets.of(timeZone)
+            let guess = Date(timeIntervalSince1970: local - TimeInterval(offsets.seconds(at: Date(timeIntervalSince1970: local))))
+            let corrected = offsets.seconds(at: guess)
             instant = Date(timeIntervalSince1970: local - TimeInterval(corrected))
-            resolvedOffset = timeZone.secondsFromGMT(for: instant)
+            resolvedOffset = offsets.seconds(at: instant)
         }
         return .success(ContentDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                                     hasTime: hasTime, offsetSeconds: resolvedOffset, instant: instant))

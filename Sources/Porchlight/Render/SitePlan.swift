@@ -794,7 +794,7 @@ final class SitePlan {
 extension ContentDate {
     /// The instant as RFC 3339 in the given zone.
     static func rfc3339(_ date: Date, timeZone: TimeZone) -> String {
-        let offset = timeZone.secondsFromGMT(for: date)
+        let offset = timeZone.offsetSeconds(at: date)
         let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
         let days = Int((Double(local) / 86_400).rounded(.down))
         let seconds = local - days * 86_400
