@@ -10,6 +10,24 @@ struct MarkdownTests {
         #expect(html("\"Safe streets\" -- for everyone...") == "<p>“Safe streets” – for everyone…</p>\n")
     }
 
+    /// Ids repeat with -2, -3 …, a slug that looks like a repeat is taken as written, and a page of many headings
+    /// (past the short list, into the dictionary) numbers them as a page of few does.
+    @Test func headingIDsCountRepeatsOnLongPages() {
+        var random = SeededRandom(seed: 23)
+        let words = ["Plan", "plan", "Next steps", "next-steps", "Plan 2", "Plan-2", "", "¿?", "Café", "cafe"]
+        for count in [1, 5, 33, 34, 200] {
+            let texts = (0..<count).map { _ in words[random.next(words.count)] + (random.next(3) == 0 ? " \(random.next(40))" : "") }
+            var ids = HeadingIDs()
+            var seen: [String: Int] = [:]
+            for text in texts {
+                var expected = Slug.make(text)
+                if expected.isEmpty { expected = "section" }
+                if let n = seen[expected] { seen[expected] = n + 1; expected += "-\(n + 1)" } else { seen[expected] = 1 }
+                #expect(ids.next(for: text) == expected, "\(text) among \(count)")
+            }
+        }
+    }
+
     @Test func headingsGetStableUniqueIDs() {
         let out = html("## Our Plan\n\ntext\n\n## Our plan\n\n### Step 1: *listen*")
         #expect(out.contains("<h2 id=\"our-plan\">Our Plan</h2>"))

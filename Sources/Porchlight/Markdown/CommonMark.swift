@@ -176,8 +176,16 @@ struct CommonMark {
     /// cmark writes `<h2>` without attributes; a custom block carrying `<h2 id="…">` gives stable anchors.
     private static func replaceWithAnchoredHeading(_ heading: OpaquePointer, level: Int, id: String) {
         guard let custom = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, arena) else { return }
-        cmark_node_set_on_enter(custom, "<h\(level) id=\"\(id)\">")
-        cmark_node_set_on_exit(custom, "</h\(level)>")
+        // The tags as C strings built from bytes: every heading of every letter gets one.
+        let digit = UInt8(truncatingIfNeeded: 48 + level)
+        var enter: [UInt8] = [UInt8(ascii: "<"), UInt8(ascii: "h"), digit]
+        enter.reserveCapacity(id.utf8.count + 12)
+        enter += #" id=""#.utf8
+        enter += id.utf8
+        enter += [UInt8(ascii: "\""), UInt8(ascii: ">"), 0]
+        enter.withUnsafeBufferPointer { cmark_node_set_on_enter(custom, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+        let exit: [CChar] = [0x3C, 0x2F, 0x68, CChar(digit), 0x3E, 0]  // "</hN>"
+        exit.withUnsafeBufferPointer { cmark_node_set_on_exit(custom, $0.baseAddress!) }
         while let child = cmark_node_first_child(heading) {
             cmark_node_unlink(child)
             cmark_node_append_child(custom, child)
@@ -266,12 +274,25 @@ struct CommonMark {
 
 /// Heading ids as pages get them: the slug of the heading's text (`section` when it has none), `-2`, `-3` … on repeats.
 struct HeadingIDs {
-    private var used: [String: Int] = [:]
+    /// Each id given and how often, searched from the start while a page has few headings.
+    private var used: [(id: String, count: Int)] = []
+    /// Where each id is in `used`, once a page has more headings than a short search suits.
+    private var positions: [String: Int]?
 
     mutating func next(for text: String) -> String {
         var id = Slug.make(text)
         if id.isEmpty { id = "section" }
-        if let count = used[id] { used[id] = count + 1; id += "-\(count + 1)" } else { used[id] = 1 }
+        let found = positions != nil ? positions![id] : used.firstIndex(where: { $0.id == id })
+        if let found {
+            used[found].count += 1
+            return id + "-\(used[found].count)"
+        }
+        used.append((id, 1))
+        if positions != nil {
+            positions![id] = used.count - 1
+        } else if used.count > 32 {
+            positions = Dictionary(uniqueKeysWithValues: used.indices.map { (used[$0].id, $0) })
+        }
         return id
     }
 }
