@@ -183,9 +183,9 @@ struct CommonMark {
         enter += #" id=""#.utf8
         enter += id.utf8
         enter += [UInt8(ascii: "\""), UInt8(ascii: ">"), 0]
-        enter.withUnsafeBufferPointer { cmark_node_set_on_enter(custom, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+        _ = enter.withUnsafeBufferPointer { cmark_node_set_on_enter(custom, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
         let exit: [CChar] = [0x3C, 0x2F, 0x68, CChar(digit), 0x3E, 0]  // "</hN>"
-        exit.withUnsafeBufferPointer { cmark_node_set_on_exit(custom, $0.baseAddress!) }
+        _ = exit.withUnsafeBufferPointer { cmark_node_set_on_exit(custom, $0.baseAddress!) }
         while let child = cmark_node_first_child(heading) {
             cmark_node_unlink(child)
             cmark_node_append_child(custom, child)

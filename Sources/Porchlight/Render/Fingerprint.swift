@@ -78,6 +78,7 @@ struct Fingerprint {
             }
             mix(5)
             for i in object.keys.indices { add(object.keys[i]); add(object.values[i]) }
+            if let base = object.base { add(.object(base)) }
             mix(6)
         case let .list(items):
             mix(7)

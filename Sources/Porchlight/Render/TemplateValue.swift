@@ -55,12 +55,16 @@ final class TemplateObject: Sendable {
     let values: [TemplateValue]
     /// The object's own fingerprint, for objects many pages share, so each page's fingerprint need not walk them again.
     let fingerprint: UInt64?
+    /// Where names this object lacks are looked up: an entry's page shows its list summary with a few fields more,
+    /// and the summary's fields are not copied for each page.
+    let base: TemplateObject?
 
-    private init(keys: [String], signatures: [UInt64], values: [TemplateValue], fingerprint: UInt64?) {
+    private init(keys: [String], signatures: [UInt64], values: [TemplateValue], fingerprint: UInt64?, base: TemplateObject? = nil) {
         self.keys = keys
         self.signatures = signatures
         self.values = values
         self.fingerprint = fingerprint
+        self.base = base
     }
 
     init(fields: [String: TemplateValue]) {
@@ -68,6 +72,7 @@ final class TemplateObject: Sendable {
         signatures = keys.map(Self.signature)
         values = keys.map { fields[$0]! }
         fingerprint = nil
+        base = nil
     }
 
     /// Pairs with distinct keys, sorted here.
@@ -78,6 +83,7 @@ final class TemplateObject: Sendable {
         signatures = keys.map(Self.signature)
         values = order.map { pairs[$0].1 }
         fingerprint = nil
+        base = nil
     }
 
     init(_ dictionary: [String: Any]) {
@@ -95,39 +101,43 @@ final class TemplateObject: Sendable {
         signatures = keys.map(Self.signature)
         self.values = values
         fingerprint = nil
+        base = nil
     }
 
-    /// The object with `extra`'s fields added, replacing any of the same names.
+    /// The object with `extra`'s fields added, in front of its own, replacing any of the same names.
     func adding(_ extra: [(String, TemplateValue)]) -> TemplateObject {
-        var pairs = extra
-        for i in keys.indices where !extra.contains(where: { $0.0 == keys[i] }) { pairs.append((keys[i], values[i])) }
-        return TemplateObject(pairs: pairs)
+        let fields = TemplateObject(pairs: extra)
+        return TemplateObject(keys: fields.keys, signatures: fields.signatures, values: fields.values, fingerprint: nil, base: self)
     }
 
     /// The object with its fingerprint taken once.
     func hashed() -> TemplateObject {
         var f = Fingerprint()
         f.add(.object(self))
-        return TemplateObject(keys: keys, signatures: signatures, values: values, fingerprint: f.value)
+        return TemplateObject(keys: keys, signatures: signatures, values: values, fingerprint: f.value, base: base)
     }
 
     subscript(_ key: String) -> TemplateValue? { self[key, signature: Self.signature(key)] }
 
     /// The value of `key`, whose signature is given, as templates look their names up many times.
     subscript(_ key: String, signature signature: UInt64) -> TemplateValue? {
-        index(of: key, signature: signature).map { values[$0] }
-    }
-
-    func index(of key: String, signature: UInt64) -> Int? {
-        for i in signatures.indices where signatures[i] == signature && keys[i] == key { return i }
-        return nil
+        address(of: key, signature: signature)?.pointee
     }
 
     /// Where the value of `key` is stored, valid while this object lives: rendering reads values in place rather than
-    /// copying (and retaining) each one it looks up.
+    /// copying (and retaining) each one it looks up. Inlined into the render loop; only a miss goes on to `base`.
+    @inline(__always)
     func address(of key: String, signature: UInt64) -> UnsafePointer<TemplateValue>? {
-        guard let i = index(of: key, signature: signature) else { return nil }
-        return values.withUnsafeBufferPointer { $0.baseAddress! + i }
+        for i in signatures.indices where signatures[i] == signature && keys[i] == key {
+            return values.withUnsafeBufferPointer { $0.baseAddress! + i }
+        }
+        guard let base else { return nil }
+        return base.addressInBase(of: key, signature: signature)
+    }
+
+    @inline(never)
+    private func addressInBase(of key: String, signature: UInt64) -> UnsafePointer<TemplateValue>? {
+        address(of: key, signature: signature)
     }
 
     /// A key's length and first seven bytes: a lookup passes over most keys comparing this one number.
