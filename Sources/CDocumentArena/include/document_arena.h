@@ -1,4 +1,4 @@
-// Memory for cmark's documents, one arena per thread: see Sources/Porchlight/Markdown/DocumentArena.swift.
+// Memory for cmark's documents, one arena per thread (document_arena.c); Sources/Porchlight/Markdown/CommonMark.swift uses it.
 #ifndef DOCUMENT_ARENA_H
 #define DOCUMENT_ARENA_H
 #include <stddef.h>

@@ -178,7 +178,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     /// `2026-03-08`: the first ten bytes of `description`, written straight.
-    public var isoDay: String {
+    public var icsDay: String {
         guard (0...9999).contains(year) else { return String(description.prefix(10)) }
         return String(unsafeUninitializedCapacity: 10) { bytes in
             writeDay(into: bytes)

@@ -397,8 +397,3 @@ struct EventReader {
         return names.firstIndex(of: lower).flatMap { LocalDateTime.Weekday(rawValue: $0) }
     }
 }
-
-extension LocalDateTime {
-    /// `2026-12-05`, for messages.
-    var icsDay: String { isoDay }
-}

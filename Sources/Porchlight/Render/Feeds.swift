@@ -61,7 +61,7 @@ enum Feeds {
         if !s.containsByte(where: needsEscaping) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 64)
-        append(xmlEscaped: s, to: &out)
+        appendEscaping(s, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -69,12 +69,17 @@ enum Feeds {
         byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
     }
 
-    /// On bytes, as every byte replaced is ASCII: feeds hold whole pages.
+    /// `xml(s)` appended to `out`.
     static func append(xmlEscaped s: String, to out: inout [UInt8]) {
-        if !s.containsByte(where: needsEscaping) {
-            if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: s.utf8) }
-            return
+        if s.containsByte(where: needsEscaping) {
+            appendEscaping(s, to: &out)
+        } else if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+            out.append(contentsOf: s.utf8)
         }
+    }
+
+    /// On bytes, as every byte replaced is ASCII: feeds hold whole pages.
+    private static func appendEscaping(_ s: String, to out: inout [UInt8]) {
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "&"): out += "&amp;".utf8

@@ -59,7 +59,7 @@ final class TemplateObject: Sendable {
     /// and the summary's fields are not copied for each page.
     let base: TemplateObject?
 
-    private init(keys: [String], signatures: [UInt64], values: [TemplateValue], fingerprint: UInt64?, base: TemplateObject? = nil) {
+    private init(keys: [String], signatures: [UInt64], values: [TemplateValue], fingerprint: UInt64?, base: TemplateObject?) {
         self.keys = keys
         self.signatures = signatures
         self.values = values
@@ -75,15 +75,15 @@ final class TemplateObject: Sendable {
         base = nil
     }
 
-    /// Pairs with distinct keys, sorted here.
-    init(pairs: [(String, TemplateValue)]) {
+    /// Pairs with distinct keys, sorted here; names they lack are looked up in `base`.
+    init(pairs: [(String, TemplateValue)], base: TemplateObject? = nil) {
         // Positions are sorted, not the pairs: a sorted copy of an array of tuples is freed through generic runtime code.
         let order = pairs.indices.sorted { pairs[$0].0 < pairs[$1].0 }
         keys = order.map { pairs[$0].0 }
         signatures = keys.map(Self.signature)
         values = order.map { pairs[$0].1 }
         fingerprint = nil
-        base = nil
+        self.base = base
     }
 
     init(_ dictionary: [String: Any]) {
@@ -106,8 +106,7 @@ final class TemplateObject: Sendable {
 
     /// The object with `extra`'s fields added, in front of its own, replacing any of the same names.
     func adding(_ extra: [(String, TemplateValue)]) -> TemplateObject {
-        let fields = TemplateObject(pairs: extra)
-        return TemplateObject(keys: fields.keys, signatures: fields.signatures, values: fields.values, fingerprint: nil, base: self)
+        TemplateObject(pairs: extra, base: self)
     }
 
     /// The object with its fingerprint taken once.

@@ -68,7 +68,7 @@ struct LocalDateTimeTests {
                                   minute: random.next(60), second: random.next(60))
             let expected = "\(padded(t.year, 4))-\(padded(t.month, 2))-\(padded(t.day, 2))T\(padded(t.hour, 2)):\(padded(t.minute, 2)):\(padded(t.second, 2))"
             #expect(t.description == expected)
-            #expect(t.isoDay == String(expected.prefix(10)))
+            #expect(t.icsDay == String(expected.prefix(10)))
         }
     }
 }
