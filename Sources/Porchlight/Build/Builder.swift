@@ -243,9 +243,14 @@ public enum Builder {
 
     /// Everything a link in Markdown may point at; `unreadable` are files whose own errors are already reported.
     static func linkResolver(_ content: SiteContent, unreadable: Set<String> = []) -> LinkResolver {
+        // Every published path is worked out on another core meanwhile: on one, this waits before any Markdown is rendered.
+        let site = InBackground { PublishedPaths(content) }
+        let entries = content.sections.flatMap(\.entries) + content.pages
         var paths: [String: String] = [:]
         var sources: [String: AnchorIndex.Source] = [:]
-        for entry in content.sections.flatMap(\.entries) + content.pages {
+        paths.reserveCapacity(entries.count)
+        sources.reserveCapacity(entries.count + content.sections.count)
+        for entry in entries {
             paths[entry.contentPath] = entry.path
             sources[entry.contentPath] = .entry(entry)
         }
@@ -257,7 +262,7 @@ public enum Builder {
         return LinkResolver(pathByContentPath: paths, allContentPaths: content.allContentPaths,
                             mediaFiles: Set(content.media), basePath: content.config.basePath,
                             eventSlugByContentPath: events, unreadable: unreadable,
-                            site: PublishedPaths(content), anchors: AnchorIndex(sources: sources, options: options))
+                            site: site.value, anchors: AnchorIndex(sources: sources, options: options))
     }
 
     /// Markdown of a file, links rewritten; `firstLine` is the file line the Markdown starts on.
@@ -321,7 +326,10 @@ public enum Builder {
         let outputPath = options.output.path
         let mediaFolder = options.siteFolder.appendingPathComponent("Content/media")
         let done = ProgressCounter(total: outputs.count, report: options.progress)
-        let failures: [String?] = outputs.parallelMap { output in
+        // Text files (the search index, the sitemap, feeds) go first: a long one started last would leave the other cores idle.
+        let order = outputs.indices.filter { outputs[$0].isText } + outputs.indices.filter { !outputs[$0].isText }
+        let failures: [String?] = order.parallelMap { index in
+            let output = outputs[index]
             defer { done.advance() }
             do {
                 let keepable = saved?.canKeep(output) ?? true

@@ -30,6 +30,8 @@ struct PublishedPaths: Sendable {
             if section.kind == .posts { paths.formUnion([section.path + "feed.xml", section.path + "feed.json"]) }
         }
         let entries = content.sections.flatMap(\.entries) + content.pages
+        paths.reserveCapacity(paths.count + entries.count + 2 * content.events.count + content.media.count)
+        sources.reserveCapacity(sources.count + entries.count)
         var tagged: [String: Int] = [:]
         for entry in entries {
             paths.insert(entry.path)

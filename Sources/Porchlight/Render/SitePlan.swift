@@ -15,6 +15,11 @@ struct SiteOutput: Sendable {
     var key: UInt64 = 0
     /// The letters and pages whose bodies the file shows in full, when it shows any.
     var bodies: ShownBodies? = nil
+
+    var isText: Bool {
+        if case .text = body { return true }
+        return false
+    }
 }
 
 /// The entries whose bodies a file shows, in order, and how they are written there, so that a later `build` can put
