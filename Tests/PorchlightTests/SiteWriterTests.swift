@@ -160,6 +160,25 @@ struct SiteWriterTests {
         }
     }
 
+    @Test func filesThatCannotBeWrittenAreReportedInThePlansOrderAndNothingIsKept() throws {
+        // Text files are written first; their failures still come between the others', as planned.
+        let site = try TempSite(good)
+        defer { site.remove() }
+        let options = BuildOptions(siteFolder: site.url, now: testNow)
+        let writer = try SiteWriter(output: options.output)
+        let outputs = [SiteOutput(path: "media/a.pdf", body: .media("a.pdf")),
+                       SiteOutput(path: "../b.txt", body: .text(Deferred { "b" })),
+                       SiteOutput(path: "c.txt", body: .text(Deferred { "c" })),
+                       SiteOutput(path: "media/d.pdf", body: .media("d.pdf")),
+                       SiteOutput(path: "../e.txt", body: .text(Deferred { "e" }))]
+        let problems = Problems()
+        Builder.write(outputs, with: writer, theme: Theme.load(siteFolder: site.url, problems: problems), options: options, problems: problems)
+        let failed = problems.list.map { String($0.message.dropFirst("could not write ".count).prefix { $0 != ":" }) }
+        #expect(failed == ["media/a.pdf", "../b.txt", "media/d.pdf", "../e.txt"])
+        #expect(!FileManager.default.fileExists(atPath: options.output.path))
+        #expect(!FileManager.default.fileExists(atPath: writer.root.path))
+    }
+
     @Test func draftsAndScheduledEntriesStayOutUnlessAsked() throws {
         var files = good
         files["Content/letters/2024-03-01-draft.md"] = "---\ntitle: Draft\ndate: 2024-03-01\ndraft: true\n---\nNot yet.\n"

@@ -328,7 +328,7 @@ public enum Builder {
         let done = ProgressCounter(total: outputs.count, report: options.progress)
         // Text files (the search index, the sitemap, feeds) go first: a long one started last would leave the other cores idle.
         let order = outputs.indices.filter { outputs[$0].isText } + outputs.indices.filter { !outputs[$0].isText }
-        let failures: [String?] = order.parallelMap { index in
+        let failuresAsRun: [String?] = order.parallelMap { index in
             let output = outputs[index]
             defer { done.advance() }
             do {
@@ -363,6 +363,9 @@ public enum Builder {
                 return "\(output.path): \(error)"
             }
         }
+        // Reported in the plan's order, not in the order they ran.
+        var failures = [String?](repeating: nil, count: outputs.count)
+        for (position, index) in order.enumerated() { failures[index] = failuresAsRun[position] }
         for failure in failures.compactMap({ $0 }) {
             problems.add(.error(SourceLocation(path: outputPath), "could not write \(failure)", fix: "check the disk space and permissions of the output folder"))
         }
