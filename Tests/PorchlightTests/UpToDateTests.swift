@@ -18,6 +18,18 @@ struct UpToDateTests {
         return record.matches(sources: SourceScan(options, startedAt: .now).key) && UpToDate.outputIsIntact(options.output)
     }
 
+    @Test func theScanListsContentAsTheLoaderWould() throws {
+        // The build reads the files the scan listed, so the two lists must agree, hidden files and odd names included.
+        let site = try TempSite(["site.yml": minimalSiteYML, "Content/letters/b.md": "x", "Content/letters/a-b.md": "x",
+                                 "Content/letters/.hidden.md": "x", "Content/letters/deep/c.md": "x", "Content/Zeta.md": "x",
+                                 "Content/events/e.yml": "x", "Content/media/é.pdf": "x", "Content/_index.md": "x",
+                                 "Templates/entry.mustache": "x"])
+        defer { site.remove() }
+        let scanned = SourceScan(BuildOptions(siteFolder: site.url, now: testNow), startedAt: .now).contentFiles
+        #expect(scanned == ContentLoader.listFiles(site.url.appendingPathComponent("Content")))
+        #expect(scanned.count == 7 && !scanned.contains { $0.hasPrefix("Content/") || $0.hasPrefix("Templates/") })
+    }
+
     @Test func aSecondBuildWithNothingChangedReportsTheFirst() throws {
         let (work, site, output) = try settledSite()
         defer { try? fm.removeItem(at: work) }

@@ -72,7 +72,7 @@ public enum Builder {
         let last = options.cache?.takeLast()
         if write, let last, let report = quickUpdate(options, last: last) { return report }
         let problems = Problems()
-        var content = ContentLoader.load(options, problems: problems)
+        var content = ContentLoader.load(options, problems: problems, listed: scan?.contentFiles)
         clock.mark("read content")
         let theme = Theme.load(siteFolder: options.siteFolder, problems: problems)
         assignPaths(&content, problems: problems)

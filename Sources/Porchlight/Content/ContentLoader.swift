@@ -71,7 +71,8 @@ enum ContentLoader {
     /// Output folders Porchlight writes itself; a section with one of these names would collide.
     static let generatedFolders: Set<String> = ["tags", "districts", "calendar", "assets", "search", "page"]
 
-    static func load(_ options: BuildOptions, problems: Problems) -> SiteContent {
+    /// `listed`: the files below `Content/` as a scan of the sources just found them, so the folder is not walked twice.
+    static func load(_ options: BuildOptions, problems: Problems, listed: [String]? = nil) -> SiteContent {
         let contentFolder = options.siteFolder.appendingPathComponent("Content")
         let config = SiteConfig.read(siteFolder: options.siteFolder, baseURLOverride: options.baseURL, problems: problems)
         var content = SiteContent(config: config, homeIntro: "", homeIntroFile: nil, homeIntroLine: 1, sections: [],
@@ -81,7 +82,7 @@ enum ContentLoader {
                                 fix: "run porchlight in the folder that holds Content/, or pass --source DIR"))
             return content
         }
-        let files = listFiles(contentFolder)
+        let files = listed ?? listFiles(contentFolder)
         content.media = files.filter { $0.hasPrefix("media/") }.map { String($0.dropFirst(6)) }
         let markdown = files.filter { $0.hasSuffix(".md") && !$0.hasPrefix("media/") && !$0.hasPrefix("events/") }
         content.allContentPaths = Set(markdown)
