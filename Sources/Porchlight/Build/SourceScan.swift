@@ -11,8 +11,11 @@ struct SourceScan {
     }
 
     let files: [File]
-    /// The files below `Content/`, by their paths there, in the order `ContentLoader.listFiles` gives.
-    let contentFiles: [String]
+    /// The files below `Content/`, by their paths there, in the order `ContentLoader.listFiles` gives; made when asked,
+    /// as a build with nothing to do never asks.
+    var contentFiles: [String] {
+        files.lazy.filter { $0.path.hasPrefix("Content/") }.map { String($0.path.utf8.dropFirst("Content/".utf8.count))! }
+    }
     /// Sums up the options and the executable's stamp; nil when the executable is younger than a second.
     let optionsKey: UInt64?
     /// Sums up the options and every stamp; nil when any stamp cannot be trusted.
@@ -40,7 +43,6 @@ struct SourceScan {
             // Content/ comes first and holds nearly every file: taken as it is, not copied file by file.
             if files.isEmpty { files = found } else { files += found }
         }
-        contentFiles = files.lazy.filter { $0.path.hasPrefix("Content/") }.map { String($0.path.utf8.dropFirst("Content/".utf8.count))! }
         if FileManager.default.fileExists(atPath: options.siteFolder.appendingPathComponent("site.yml").path) {
             let stamp = FileStamp(path: options.siteFolder.appendingPathComponent("site.yml").path)
             files.append(File(path: "site.yml", stamp: stamp.flatMap { $0.isOlder(than: startedAt, by: options.settle) ? $0 : nil }))
