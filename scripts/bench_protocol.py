@@ -1,8 +1,10 @@
-"""Deleting a built site slows the next one down on ext4 without a journal (these machines): for six minutes the
+"""What both benches do around each build so that they time the build and not the machine.
+
+Deleting a built site slows the next one down on ext4 without a journal (these machines): for six minutes the
 allocator skips freed inodes whose table block it has written to since, so creating files can take several times
 as long. The benches delete their outputs through `delete`, which notes the time in the work folder, and call
 `wait_until_reusable` before timing anything."""
-import os, shutil, time
+import os, shutil, subprocess, sys, time
 
 RECENT_SECONDS = 365  # RECENTCY_MIN 60 + RECENTCY_DIRTY 300 in fs/ext4/ialloc.c, and a little more
 
@@ -32,3 +34,15 @@ def wait_until_reusable(work):
     if left > 0:
         print(f"waiting {left:.0f} s: outputs deleted less than six minutes ago slow file creation on ext4", flush=True)
         time.sleep(left)
+
+
+def timed(cmd):
+    """Runs cmd under /usr/bin/time; returns (wall s, cpu s, peak MB). The files earlier runs wrote go to disk first,
+    untimed: otherwise the kernel writes them back while this one runs, and it is charged for its predecessor's output."""
+    os.sync()
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr[-3000:]}")
+    wall, user, system, kb = out.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(system), int(kb) / 1024
