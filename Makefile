@@ -22,6 +22,7 @@ test: clibs
 	python3 .ci/judge_calendars.py Public .build/occurrences.json
 	.build/debug/porchlight occurrences --source Tests/PorchlightTests/Fixtures/good-site --now $(NOW) > .build/occurrences-fixture.json
 	python3 .ci/judge_calendars.py Tests/PorchlightTests/Fixtures/good-site-expected .build/occurrences-fixture.json
+	scripts/check-one-core .build/debug/porchlight
 
 ## Only the Swift tests.
 unit: clibs
